@@ -1,0 +1,245 @@
+"""The scenario model: the members of a council, the question put to them, and how each starts.
+
+``Scenario`` checks the shape of a document (types, allowed values, no unknown keys);
+``parse_scenario`` adds the checks that need the whole council (counts, uniqueness, the
+threshold) and turns every fault into a ``Problem`` an instructor can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from app.domain.errors import InvalidScenario, Path, Problem
+from app.domain.votes import Matter, Vote
+
+CHARTER_SEATS = 15
+CHARTER_PERMANENT = 5
+CHARTER_THRESHOLD = 9
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Member(_Strict):
+    """One seat on the council."""
+
+    code: Code = Field(description="Short upper-case code, unique in the council (ISO 3166 alpha-3 suits).")
+    name: Text = Field(description="The member's name as the class should see it.")
+    permanent: bool = Field(
+        default=False, description="A permanent member (Art. 23); on substantive matters its 'no' is a veto."
+    )
+    vote: Vote = Field(default=Vote.UNDECIDED, description="The starting position.")
+    party_to_dispute: bool = Field(
+        default=False,
+        description="Art. 27(3): a party to a dispute abstains on decisions under Chapter VI (substantive matters).",
+    )
+    brief: LongText | None = Field(default=None, description="This delegation's instructions.")
+
+
+class Verdict(_Strict):
+    """What adoption and rejection mean, in the scenario's own words."""
+
+    adopted: Text = "Adopted"
+    not_adopted: Text = "Not adopted"
+
+
+class Rules(_Strict):
+    """A council other than today's: the 11-member council before 1966, or one an instructor imagines."""
+
+    seats: int = Field(default=CHARTER_SEATS, ge=1, le=200, description="How many members the council has.")
+    permanent: int = Field(default=CHARTER_PERMANENT, ge=0, le=200, description="How many of them are permanent.")
+    threshold: int | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Affirmative votes a decision needs; required when seats is not 15.",
+    )
+
+    @property
+    def required(self) -> int:
+        return self.threshold if self.threshold is not None else CHARTER_THRESHOLD
+
+
+class Record(_Strict):
+    """What really happened, for comparison once every vote is cast."""
+
+    outcome: Literal["adopted", "not_adopted", "not_held"]
+    yes: int | None = Field(default=None, ge=0)
+    no: int | None = Field(default=None, ge=0)
+    abstain: int | None = Field(default=None, ge=0)
+    absent: int | None = Field(default=None, ge=0)
+    source: Text | None = Field(default=None, description="Where this is recorded, e.g. S/PV.7353.")
+    note: LongText | None = Field(default=None, description="What is illustrative rather than recorded.")
+
+
+class Scenario(_Strict):
+    """A question before a council, with each member's starting position."""
+
+    title: Text
+    date: dt.date | None = None
+    question: LongText = Field(min_length=1, description="What is put to the vote.")
+    matter: Matter = Matter.PROCEDURAL
+    president: Code | None = Field(default=None, description="The presiding member's code.")
+    context: LongText | None = Field(default=None, description="A briefing shown to everyone.")
+    verdict: Verdict = Field(default_factory=Verdict)
+    members: list[Member] = Field(min_length=1, max_length=200)
+    rules: Rules | None = None
+    record: Record | None = None
+
+    @property
+    def council_rules(self) -> Rules:
+        return self.rules or Rules()
+
+    @property
+    def required(self) -> int:
+        return self.council_rules.required
+
+    def member(self, code: str) -> Member | None:
+        return next((m for m in self.members if m.code == code), None)
+
+    @property
+    def starting_votes(self) -> dict[str, Vote]:
+        return {m.code: m.vote for m in self.members}
+
+
+def council_problems(scenario: Scenario) -> list[Problem]:
+    """The faults that only show when the whole council is looked at together."""
+    problems: list[Problem] = []
+    rules = scenario.council_rules
+    members = scenario.members
+
+    if scenario.rules is None:
+        if len(members) != CHARTER_SEATS:
+            problems.append(
+                Problem(
+                    ("members",),
+                    (
+                        f"the Council has {CHARTER_SEATS} members (Art. 23) but {len(members)} are listed; "
+                        "for another council, say so under rules (seats, threshold)"
+                    ),
+                )
+            )
+    else:
+        if len(members) != rules.seats:
+            problems.append(
+                Problem(("members",), f"rules.seats is {rules.seats} but {len(members)} members are listed")
+            )
+        if rules.threshold is None and rules.seats != CHARTER_SEATS:
+            problems.append(
+                Problem(
+                    ("rules", "threshold"),
+                    (
+                        f"give the number of affirmative votes a {rules.seats}-seat council needs "
+                        "(the 11-member council before 1966 needed 7)"
+                    ),
+                )
+            )
+        if rules.threshold is not None and not rules.seats / 2 < rules.threshold <= rules.seats:
+            problems.append(
+                Problem(
+                    ("rules", "threshold"),
+                    (
+                        f"must be a majority of the {rules.seats} seats and not above them "
+                        f"(from {rules.seats // 2 + 1} to {rules.seats}), not {rules.threshold}"
+                    ),
+                )
+            )
+        if rules.permanent > rules.seats:
+            problems.append(Problem(("rules", "permanent"), f"cannot exceed the {rules.seats} seats"))
+
+    permanent = sum(m.permanent for m in members)
+    if permanent != rules.permanent:
+        where: Path = ("members",) if scenario.rules is None else ("rules", "permanent")
+        expected = f"{rules.permanent} permanent members" + (" (Art. 23)" if scenario.rules is None else "")
+        problems.append(
+            Problem(
+                where,
+                (
+                    f"expected {expected} but {permanent} are marked permanent"
+                    + ("; for another council, say so under rules (permanent)" if scenario.rules is None else "")
+                ),
+            )
+        )
+
+    for key in ("code", "name"):
+        seen: Counter[str] = Counter()
+        for index, member in enumerate(members):
+            value = getattr(member, key)
+            normalised = value.casefold()
+            if seen[normalised]:
+                problems.append(
+                    Problem(("members", index, key), f"{value!r} is used by another member; each {key} must be unique")
+                )
+            seen[normalised] += 1
+
+    codes = {m.code for m in members}
+    if scenario.president is not None and scenario.president not in codes:
+        problems.append(
+            Problem(
+                ("president",), f"{scenario.president!r} is not the code of any member ({', '.join(sorted(codes))})"
+            )
+        )
+
+    if scenario.record is not None:
+        counted = [scenario.record.yes, scenario.record.no, scenario.record.abstain, scenario.record.absent]
+        total = sum(n for n in counted if n is not None)
+        if total > len(members):
+            problems.append(
+                Problem(("record",), f"the recorded votes add up to {total}, more than the {len(members)} members")
+            )
+    return problems
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "this field is required",
+    "extra_forbidden": "is not a known field here (check the spelling)",
+}
+
+
+def _explain(error: Any) -> str:
+    kind = error["type"]
+    if kind in _PYDANTIC_MESSAGES:
+        return str(_PYDANTIC_MESSAGES[kind])
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{error['input']!r} is not allowed; expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"{error['input']!r} is not a valid code: use 2 to 8 upper-case letters or digits, starting with a letter (e.g. USA)"
+    message = str(error["msg"])
+    return message[0].lower() + message[1:] if message else kind
+
+
+def problems_from_validation(error: ValidationError) -> list[Problem]:
+    """Turn pydantic's report into problems phrased for an instructor."""
+    return [Problem(tuple(e["loc"]), _explain(e)) for e in error.errors()]
+
+
+def parse_scenario(data: object) -> Scenario:
+    """Validate a scenario document (already parsed from YAML or JSON) completely, or raise ``InvalidScenario``."""
+    if not isinstance(data, dict):
+        kind = "nothing" if data is None else f"a {type(data).__name__}"
+        raise InvalidScenario(
+            [Problem((), f"a scenario is a mapping of fields (title, question, members, ...), not {kind}")]
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise InvalidScenario(problems_from_validation(error)) from None
+    return check_scenario(scenario)
+
+
+def check_scenario(scenario: Scenario) -> Scenario:
+    """Apply the whole-council checks to an already shaped scenario; return it or raise ``InvalidScenario``."""
+    problems = council_problems(scenario)
+    if problems:
+        raise InvalidScenario(problems)
+    return scenario

@@ -1,0 +1,108 @@
+"""The JSON API: scenarios, the outcome of a vote, the scenario schema, and a health check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.domain.rules import Outcome, tally
+from app.domain.scenario import Scenario, check_scenario
+from app.domain.votes import Matter
+from app.schema import scenario_json_schema
+from app.web.deps import LibraryDep
+
+router = APIRouter()
+
+
+class ScenarioSummary(BaseModel):
+    id: str
+    title: str
+    date: dt.date | None
+    matter: Matter
+    record_outcome: str | None
+
+
+class ProblemOut(BaseModel):
+    field: str
+    line: int | None
+    message: str
+
+
+class InvalidFile(BaseModel):
+    id: str
+    file: str
+    problems: list[ProblemOut]
+
+
+class ScenarioList(BaseModel):
+    scenarios: list[ScenarioSummary]
+    invalid: list[InvalidFile]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    problems: list[ProblemOut] | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such scenario"},
+    422: {"model": ErrorOut, "description": "The scenario is not valid; each problem names its field"},
+}
+
+
+@router.get("/healthz", tags=["meta"], summary="Health check")
+def healthz() -> dict[str, str]:
+    """Answers ``{"status": "ok"}`` while the server is up."""
+    return {"status": "ok"}
+
+
+@router.get("/api/scenarios", response_model=ScenarioList, tags=["scenarios"], summary="List scenarios")
+def list_scenarios(library: LibraryDep) -> ScenarioList:
+    """The valid scenarios, and the invalid files with their errors (file, line, field)."""
+    valid, invalid = [], []
+    for entry in library.entries():
+        if entry.scenario is not None:
+            s = entry.scenario
+            valid.append(
+                ScenarioSummary(
+                    id=entry.id,
+                    title=s.title,
+                    date=s.date,
+                    matter=s.matter,
+                    record_outcome=s.record.outcome if s.record else None,
+                )
+            )
+        elif entry.error is not None:
+            problems = [ProblemOut(field=p.field, line=p.line, message=p.message) for p in entry.error.problems]
+            invalid.append(InvalidFile(id=entry.id, file=entry.path.name, problems=problems))
+    return ScenarioList(scenarios=valid, invalid=invalid)
+
+
+@router.get(
+    "/api/scenarios/{scenario_id}",
+    response_model=Scenario,
+    response_model_exclude_none=True,
+    responses=ERRORS,
+    tags=["scenarios"],
+    summary="One scenario",
+)
+def get_scenario(scenario_id: str, library: LibraryDep) -> Scenario:
+    """One scenario; the id is the file name without its extension."""
+    return library.get(scenario_id)
+
+
+@router.post(
+    "/api/tally", response_model=Outcome, responses={422: ERRORS[422]}, tags=["votes"], summary="Decide a vote"
+)
+def post_tally(scenario: Scenario) -> Outcome:
+    """Apply Article 27 to a scenario document (the same fields as a file) and explain the outcome."""
+    return tally(check_scenario(scenario))
+
+
+@router.get("/api/scenario.schema.json", tags=["scenarios"], summary="Scenario JSON Schema")
+def get_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, for editors that validate and complete them."""
+    return scenario_json_schema()

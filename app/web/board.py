@@ -1,0 +1,146 @@
+"""What the vote board shows: seats around the horseshoe table, votes from the URL, and the verdict."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from app.domain.errors import InvalidScenario, Problem
+from app.domain.rules import Outcome, tally
+from app.domain.scenario import Member, Scenario
+from app.domain.votes import OutcomeKind, Vote
+
+VIEW_WIDTH = 1000
+VIEW_HEIGHT = 660
+_CENTRE_X, _CENTRE_Y, _RADIUS, _LEG = 500.0, 370.0, 270.0, 240.0
+SEAT_RADIUS = 34.0
+_PATH_LENGTH = 2 * _LEG + math.pi * _RADIUS
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One member's place at the table, and how it is drawn."""
+
+    member: Member
+    vote: Vote
+    x: float
+    y: float
+    presiding: bool
+    label_dx: float = 0.0
+    label_dy: float = 0.0
+    anchor: str = "middle"
+
+
+def _point_on_horseshoe(distance: float) -> tuple[float, float]:
+    """A point ``distance`` along the U: up the left leg, over the arc, down the right leg."""
+    arc = math.pi * _RADIUS
+    if distance <= _LEG:
+        return _CENTRE_X - _RADIUS, _CENTRE_Y + _LEG - distance
+    if distance <= _LEG + arc:
+        angle = math.pi - (distance - _LEG) / _RADIUS
+        return _CENTRE_X + _RADIUS * math.cos(angle), _CENTRE_Y - _RADIUS * math.sin(angle)
+    return _CENTRE_X + _RADIUS, _CENTRE_Y + (distance - _LEG - arc)
+
+
+def seats(scenario: Scenario, votes: Mapping[str, Vote]) -> list[Seat]:
+    """The members round the table in file order, the presiding member at the head."""
+    members = list(scenario.members)
+    president = scenario.member(scenario.president) if scenario.president else None
+    if president is not None:
+        members.remove(president)
+        members.insert(len(members) // 2, president)
+    count = len(members)
+    radius = seat_radius(count)
+    result = []
+    for index, member in enumerate(members):
+        # Spread the seats evenly; with an odd count the middle seat lands exactly at the head.
+        x, y = _point_on_horseshoe(_PATH_LENGTH * (index + 0.5) / count)
+        # Labels sit outside the table, pointing away from its centre.
+        if y > _CENTRE_Y:
+            ux, uy = (-1.0 if x < _CENTRE_X else 1.0), 0.0
+        else:
+            ux, uy = (x - _CENTRE_X) / _RADIUS, (y - _CENTRE_Y) / _RADIUS
+        gap = radius + 12
+        anchor = "end" if ux < -0.35 else "start" if ux > 0.35 else "middle"
+        result.append(
+            Seat(
+                member,
+                votes.get(member.code, Vote.UNDECIDED),
+                round(x, 1),
+                round(y, 1),
+                member is president,
+                label_dx=round(ux * gap, 1),
+                label_dy=round(uy * gap + (8 if anchor != "middle" else (-6 if uy < 0 else 20)), 1),
+                anchor=anchor,
+            )
+        )
+    return result
+
+
+def seat_radius(count: int) -> float:
+    """As large as fits: seats shrink only when a big council would make them touch."""
+    return round(min(SEAT_RADIUS, _PATH_LENGTH / count * 0.36), 1)
+
+
+def votes_from_params(scenario: Scenario, params: Mapping[str, str]) -> dict[str, Vote]:
+    """Votes kept in the URL (``?USA=yes&CHN=no``); members not named keep their starting vote."""
+    votes = scenario.starting_votes
+    problems = []
+    allowed = ", ".join(v.value for v in Vote)
+    for key, value in params.items():
+        if key not in votes:
+            if key.isupper():
+                problems.append(Problem(("votes", key), "is not the code of a member of this council"))
+            continue
+        try:
+            votes[key] = Vote(value)
+        except ValueError:
+            problems.append(Problem(("votes", key), f"{value!r} is not a vote; expected one of {allowed}"))
+    if problems:
+        raise InvalidScenario(problems, "the address")
+    return votes
+
+
+def votes_query(votes: Mapping[str, Vote]) -> str:
+    return urlencode({code: vote.value for code, vote in votes.items()})
+
+
+def headline(scenario: Scenario, outcome: Outcome) -> str:
+    if outcome.outcome is OutcomeKind.ADOPTED:
+        return scenario.verdict.adopted
+    if outcome.outcome is OutcomeKind.NOT_ADOPTED:
+        return scenario.verdict.not_adopted
+    return "Not decided yet"
+
+
+def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
+    """Everything the board template needs; the same data seeds the page's script."""
+    outcome = tally(scenario, votes)
+    names = {m.code: m.name for m in scenario.members}
+    return {
+        "id": ident,
+        "scenario": scenario,
+        "votes": votes,
+        "outcome": outcome,
+        "headline": headline(scenario, outcome),
+        "seats": seats(scenario, votes),
+        "names": names,
+        "vetoed_names": [names[code] for code in outcome.vetoed_by],
+        "pivotal_names": [names[code] for code in outcome.pivotal],
+        "vote_choices": list(Vote),
+        "seat_r": seat_radius(len(scenario.members)),
+        "view": {"width": VIEW_WIDTH, "height": VIEW_HEIGHT, "cx": _CENTRE_X, "cy": _CENTRE_Y},
+        "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
+        "show_record": scenario.record is not None and outcome.counts.undecided == 0,
+        "page_data": {
+            "id": ident,
+            "scenario": scenario.model_dump(mode="json", exclude_none=True),
+            "names": names,
+            "verdict": {"adopted": scenario.verdict.adopted, "not_adopted": scenario.verdict.not_adopted},
+            "symbols": {v.value: v.symbol for v in Vote},
+            "labels": {v.value: v.label for v in Vote},
+        },
+    }

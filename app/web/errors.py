@@ -1,0 +1,78 @@
+"""One place that turns errors into responses: JSON for the API, an HTML page for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from app.domain.errors import Conflict, Forbidden, InvalidScenario, NotFound, Problem, UnscSimError, format_path
+
+log = logging.getLogger("unsc_sim")
+
+STATUS = {InvalidScenario: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path in {"/healthz", "/openapi.json"}:
+        return True
+    return "text/html" not in request.headers.get("accept", "text/html")
+
+
+def _respond(request: Request, status: int, message: str, problems: list[dict[str, Any]] | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, Any] = {"error": message}
+        if problems is not None:
+            body["problems"] = problems
+        return JSONResponse(body, status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, "error.html", {"status": status, "message": message, "problems": problems or []}, status_code=status
+    )
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {"field": problem.field, "line": problem.line, "message": problem.message}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UnscSimError)
+    async def domain_error(request: Request, error: UnscSimError) -> Response:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        if isinstance(error, InvalidScenario):
+            where = f"{error.source}: " if error.source else ""
+            count = len(error.problems)
+            message = f"{where}{count} problem{'s' if count != 1 else ''} with the scenario"
+            return _respond(request, status, message, [_problem_json(p) for p in error.problems])
+        return _respond(request, status, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item.get("loc", ()))
+            if loc and loc[0] in {"body", "query", "path", "form"}:
+                loc = loc[1:]
+            message = str(item.get("msg", "invalid"))
+            if item.get("type") == "json_invalid":
+                loc, message = (), f"the body is not valid JSON ({item.get('ctx', {}).get('error', 'syntax error')})"
+            problems.append({"field": format_path(loc), "line": None, "message": message})
+        return _respond(request, 422, "the request is not valid", problems)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        message = error.detail if isinstance(error.detail, str) else "request refused"
+        response = _respond(request, error.status_code, message)
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "something went wrong on the server; the error has been logged")

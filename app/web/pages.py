@@ -1,0 +1,38 @@
+"""The HTML pages: the scenario library and the vote board."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.web.board import board_context, votes_from_params, votes_query
+from app.web.deps import LibraryDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def library_page(request: Request, library: LibraryDep, templates: TemplatesDep) -> Response:
+    """Every scenario in the folder, and every file that needs fixing."""
+    entries = library.entries()
+    valid = [e for e in entries if e.scenario is not None]
+    valid.sort(key=lambda e: (e.scenario.date is None, -(e.scenario.date.toordinal() if e.scenario.date else 0), e.id))  # type: ignore[union-attr]
+    invalid = [e for e in entries if e.error is not None]
+    return templates.TemplateResponse(request, "scenarios/library.html", {"valid": valid, "invalid": invalid})
+
+
+@router.get("/scenarios/{scenario_id}", response_class=HTMLResponse)
+def board_page(scenario_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> Response:
+    """The vote board; the votes live in the query string, so any configuration can be bookmarked."""
+    scenario = library.get(scenario_id)
+    votes = votes_from_params(scenario, request.query_params)
+    return templates.TemplateResponse(request, "scenarios/board.html", board_context(scenario_id, scenario, votes))
+
+
+@router.post("/scenarios/{scenario_id}")
+async def board_form(scenario_id: str, request: Request, library: LibraryDep) -> Response:
+    """The board's form without JavaScript: record the votes in the address and show the result."""
+    scenario = library.get(scenario_id)
+    form = await request.form()
+    votes = votes_from_params(scenario, {k: v for k, v in form.items() if isinstance(v, str)})
+    return RedirectResponse(f"/scenarios/{scenario_id}?{votes_query(votes)}#verdict", status_code=303)

@@ -1,0 +1,186 @@
+"""Loading scenario files: every kind of bad file gets one clear error naming file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.domain.errors import InvalidScenario, NotFound
+from app.domain.votes import Vote
+from app.scenario_files import MAX_BYTES, Library, load_bytes, load_file, load_text
+
+
+def problems(text: str | bytes) -> InvalidScenario:
+    with pytest.raises(InvalidScenario) as caught:
+        if isinstance(text, bytes):
+            load_bytes(text, "bad.yaml")
+        else:
+            load_text(text, "bad.yaml")
+    assert caught.value.source == "bad.yaml"
+    return caught.value
+
+
+def test_good_file_loads_with_yaml_yes_and_no_as_votes(good_yaml: str) -> None:
+    scenario = load_text(good_yaml, "good.yaml")
+    assert scenario.member("CHN").vote is Vote.NO  # type: ignore[union-attr]
+    assert scenario.member("FRA").vote is Vote.YES  # type: ignore[union-attr]
+    assert scenario.member("CIV").name == "Côte d'Ivoire"  # type: ignore[union-attr]
+
+
+def test_json_is_accepted_too(good_yaml: str) -> None:
+    data = yaml.load(good_yaml, Loader=yaml.BaseLoader)
+    text = json.dumps(data, indent="\t")
+    assert load_text(text, "good.json").title == "A test question"
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_file(text: str) -> None:
+    assert "empty" in str(problems(text))
+
+
+def test_not_yaml() -> None:
+    error = problems("title: [unclosed\nquestion: x\n")
+    assert "not valid YAML" in str(error)
+    assert error.problems[0].line is not None
+
+
+def test_a_list_instead_of_a_mapping() -> None:
+    assert "mapping of fields" in str(problems("- a\n- b\n"))
+
+
+def test_wrong_member_count_names_the_field_and_line(good_yaml: str) -> None:
+    text = "\n".join(good_yaml.splitlines()[:-1]) + "\n"
+    error = problems(text)
+    [p] = error.problems
+    assert p.field == "members" and p.line == 3
+    assert "15 members" in p.message and "14" in p.message
+
+
+def test_duplicate_codes(good_yaml: str) -> None:
+    error = problems(good_yaml.replace("code: ZAF", "code: PER"))
+    [p] = error.problems
+    assert p.field == "members[14].code"
+    assert p.line == 18
+    assert "unique" in p.message
+
+
+def test_duplicate_names(good_yaml: str) -> None:
+    [p] = problems(good_yaml.replace("name: South Africa", "name: peru")).problems
+    assert p.field == "members[14].name"
+
+
+def test_unknown_vote_value(good_yaml: str) -> None:
+    [p] = problems(good_yaml.replace("vote: undecided", "vote: maybe")).problems
+    assert p.field == "members[4].vote" and p.line == 8
+    assert "'maybe'" in p.message and "'abstain'" in p.message
+
+
+def test_unknown_key_is_an_error_not_ignored(good_yaml: str) -> None:
+    error = problems(good_yaml.replace("members:", "memebrs:"))
+    fields = {p.field for p in error.problems}
+    assert fields == {"memebrs", "members"}
+    assert any("check the spelling" in p.message and p.line == 3 for p in error.problems)
+
+
+def test_alias_bomb_is_refused_at_once() -> None:
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+    error = problems(bomb)
+    assert "anchors and aliases" in str(error)
+    assert error.problems[0].line == 1
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["!!python/object/apply:os.system ['echo pwned']", "!!python/name:os.system", "!custom 1", "!!binary aGVsbG8="],
+)
+def test_code_running_and_custom_tags_are_refused(tag: str) -> None:
+    error = problems(f"title: {tag}\n")
+    assert "tag" in str(error) and "not allowed" in str(error)
+
+
+def test_oversized_file() -> None:
+    assert "at most" in str(problems(b"# " + b"x" * MAX_BYTES + b"\n"))
+
+
+def test_not_utf8() -> None:
+    error = problems("title: Côte\n".encode("latin-1"))
+    assert "not UTF-8" in str(error) and error.problems[0].line == 1
+
+
+def test_deep_nesting_is_refused_without_crashing() -> None:
+    assert "nested" in str(problems("title: " + "[" * 5000 + "]" * 5000 + "\n"))
+
+
+def test_duplicate_keys_are_refused(good_yaml: str) -> None:
+    error = problems("title: a\ntitle: b\n" + good_yaml.split("\n", 1)[1])
+    assert "appears twice" in str(error) and error.problems[0].line == 2
+
+
+def test_every_problem_is_reported_at_once(good_yaml: str) -> None:
+    text = (
+        good_yaml.replace("vote: undecided", "vote: maybe")
+        .replace("code: ZAF", "code: zaf")
+        .replace("title: A test question\n", "")
+    )
+    assert {p.field for p in problems(text).problems} == {"title", "members[4].vote", "members[14].code"}
+
+
+def test_president_must_be_a_member(good_yaml: str) -> None:
+    [p] = problems(good_yaml + "president: XYZ\n").problems
+    assert p.field == "president" and "not the code of any member" in p.message
+
+
+def test_departing_council_must_say_so_through_rules(good_yaml: str) -> None:
+    [p] = problems(good_yaml.replace("Equatorial Guinea", "Equatorial Guinea, permanent: true")).problems
+    assert "permanent" in p.message and "rules" in p.message
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ("{seats: 15, threshold: 7}", "majority"),
+        ("{seats: 15, threshold: 16}", "not above"),
+        ("{seats: 11}", "threshold"),
+    ],
+)
+def test_threshold_checks(good_yaml: str, rules: str, message: str) -> None:
+    assert message in str(problems(good_yaml + f"rules: {rules}\n"))
+
+
+def test_eleven_member_council_with_rules_is_valid(good_yaml: str) -> None:
+    lines = good_yaml.splitlines()
+    text = "\n".join(lines[:-4]) + "\nrules: {seats: 11, threshold: 7}\n"
+    assert load_text(text, "1950.yaml").required == 7
+
+
+def test_library_keeps_good_files_when_one_is_broken(scenario_dir: Path) -> None:
+    (scenario_dir / "broken.yaml").write_text("title: [\n", encoding="utf-8")
+    (scenario_dir / "Bad Name.yaml").write_text("x", encoding="utf-8")
+    library = Library(scenario_dir)
+    entries = {e.id: e for e in library.entries()}
+    assert entries["good"].scenario is not None
+    assert entries["broken"].error is not None and "broken.yaml" in str(entries["broken"].error)
+    assert "file name" in str(entries["Bad Name"].error)
+    assert library.get("good").title == "A test question"
+    with pytest.raises(InvalidScenario):
+        library.get("broken")
+    for ident in ["missing", "../etc/passwd", "..", "Good"]:
+        with pytest.raises(NotFound):
+            library.get(ident)
+
+
+def test_library_sees_edits_without_restart(scenario_dir: Path, good_yaml: str) -> None:
+    library = Library(scenario_dir)
+    assert library.get("good").title == "A test question"
+    (scenario_dir / "good.yaml").write_text(good_yaml.replace("A test question", "Edited title!"), encoding="utf-8")
+    assert library.get("good").title == "Edited title!"
+    (scenario_dir / "good.yaml").unlink()
+    assert library.entries() == []
+
+
+def test_load_file_reports_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InvalidScenario, match="cannot be read"):
+        load_file(tmp_path / "nope.yaml")

@@ -29,6 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.library = Library(settings.scenarios_dir)
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.undefined = StrictUndefined
+    templates.env.trim_blocks = True
+    templates.env.lstrip_blocks = True
     templates.env.globals["version"] = __version__
     app.state.templates = templates
 

@@ -14,10 +14,12 @@ from app.domain.scenario import Member, Scenario
 from app.domain.votes import OutcomeKind, Vote
 
 VIEW_WIDTH = 1000
-VIEW_HEIGHT = 660
-_CENTRE_X, _CENTRE_Y, _RADIUS, _LEG = 500.0, 370.0, 270.0, 240.0
+VIEW_HEIGHT = 610
+_CENTRE_X, _CENTRE_Y, _RADIUS, _LEG = 500.0, 360.0, 280.0, 200.0
 SEAT_RADIUS = 34.0
 _PATH_LENGTH = 2 * _LEG + math.pi * _RADIUS
+_LEFT, _RIGHT, _FOOT = _CENTRE_X - _RADIUS, _CENTRE_X + _RADIUS, _CENTRE_Y + _LEG
+TABLE_PATH = f"M {_LEFT} {_FOOT} L {_LEFT} {_CENTRE_Y} A {_RADIUS} {_RADIUS} 0 0 1 {_RIGHT} {_CENTRE_Y} L {_RIGHT} {_FOOT}"
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> 
         "pivotal_names": [names[code] for code in outcome.pivotal],
         "vote_choices": list(Vote),
         "seat_r": seat_radius(len(scenario.members)),
-        "view": {"width": VIEW_WIDTH, "height": VIEW_HEIGHT, "cx": _CENTRE_X, "cy": _CENTRE_Y},
+        "view": {"width": VIEW_WIDTH, "height": VIEW_HEIGHT, "cx": _CENTRE_X, "cy": _CENTRE_Y, "path": TABLE_PATH},
         "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
         "show_record": scenario.record is not None and outcome.counts.undecided == 0,
         "page_data": {

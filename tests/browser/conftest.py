@@ -22,7 +22,13 @@ from app.web import create_app
 from tests.conftest import BUNDLED, ROOT
 
 CHROMIUM = os.environ.get("UNSC_SIM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--no-sandbox"]
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--no-sandbox",
+]
 SCREENSHOTS = ROOT / "screenshots"
 SIZES = {"laptop": (1280, 800), "projector": (1920, 1080), "phone": (390, 844)}
 

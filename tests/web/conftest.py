@@ -17,7 +17,9 @@ def scenarios(tmp_path: Path) -> Path:
     """A copy of the bundled scenarios, plus one broken file, so every test may edit its own."""
     folder = tmp_path / "scenarios"
     shutil.copytree(BUNDLED, folder)
-    (folder / "broken.yaml").write_text("title: Broken\nquestion: x\nmembers:\n  - code: usa\n    name: U\n", encoding="utf-8")
+    (folder / "broken.yaml").write_text(
+        "title: Broken\nquestion: x\nmembers:\n  - code: usa\n    name: U\n", encoding="utf-8"
+    )
     return folder
 
 

@@ -23,8 +23,13 @@ def test_list_has_valid_scenarios_and_invalid_files_with_errors(client: TestClie
     ids = {s["id"] for s in data["scenarios"]}
     assert {"dprk-2019-meeting-not-held", "syria-2018-agenda", "council-2026"} <= ids
     syria = next(s for s in data["scenarios"] if s["id"] == "syria-2018-agenda")
-    assert syria == {"id": "syria-2018-agenda", "title": syria["title"], "date": "2018-03-19", "matter": "procedural",
-                     "record_outcome": "not_adopted"}
+    assert syria == {
+        "id": "syria-2018-agenda",
+        "title": syria["title"],
+        "date": "2018-03-19",
+        "matter": "procedural",
+        "record_outcome": "not_adopted",
+    }
     [broken] = data["invalid"]
     assert broken["file"] == "broken.yaml"
     assert {"field": "members[0].code", "line": 4} == {k: broken["problems"][0][k] for k in ("field", "line")}
@@ -95,7 +100,9 @@ def test_unknown_field_in_tally_body_is_refused(client: TestClient) -> None:
 
 
 def test_oversized_body_is_413(client: TestClient) -> None:
-    response = client.post("/api/tally", content=b"{" + b" " * 600_000 + b"}", headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/tally", content=b"{" + b" " * 600_000 + b"}", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
 
 
@@ -122,6 +129,12 @@ def test_security_headers(client: TestClient) -> None:
 
 def test_no_request_produces_a_500(client: TestClient, scenarios: Path) -> None:
     (scenarios / "weird.yaml").write_bytes(b"\x00\xff" * 10)
-    for method, url in [("GET", "/api/scenarios"), ("GET", "/api/scenarios/weird"), ("GET", "/scenarios/weird"),
-                        ("POST", "/api/tally"), ("GET", "/scenarios/syria-2018-agenda?USA=%00"), ("GET", "/static/../app/cli.py")]:
+    for method, url in [
+        ("GET", "/api/scenarios"),
+        ("GET", "/api/scenarios/weird"),
+        ("GET", "/scenarios/weird"),
+        ("POST", "/api/tally"),
+        ("GET", "/scenarios/syria-2018-agenda?USA=%00"),
+        ("GET", "/static/../app/cli.py"),
+    ]:
         assert client.request(method, url, headers=JSON).status_code < 500, url

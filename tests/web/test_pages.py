@@ -14,7 +14,7 @@ def test_library_lists_scenarios_and_the_broken_file(client: TestClient) -> None
     page = client.get("/").text
     assert "Human rights in Syria, March 2018" in page
     assert 'href="/scenarios/syria-2018-agenda"' in page
-    assert "Really: <span class=\"real real-not_adopted\">not adopted 8–4–3" in page
+    assert 'Really: <span class="real real-not_adopted">not adopted 8–4–3' in page
     assert "broken.yaml" in page and "line 4" in page and "members[0].code" in page
 
 
@@ -28,7 +28,7 @@ def test_board_shows_december_2019_pending_with_the_united_states_pivotal(client
     page = client.get("/scenarios/dprk-2019-meeting-not-held").text
     assert "Not decided yet" in page
     assert "8 of 9" in page and "1 more needed" in page
-    assert "Can still decide it:</strong> <span data-field=\"pivotal-names\">United States" in page
+    assert 'Can still decide it:</strong> <span data-field="pivotal-names">United States' in page
     assert 'data-field="record" hidden' in page  # a vote is still undecided
 
 
@@ -41,7 +41,9 @@ def test_votes_in_the_url_convene_the_meeting(client: TestClient) -> None:
 
 
 def test_form_post_without_javascript_redirects_to_the_votes_in_the_url(client: TestClient) -> None:
-    response = client.post("/scenarios/dprk-2019-meeting-not-held", data={"USA": "yes", "CHN": "abstain"}, follow_redirects=False)
+    response = client.post(
+        "/scenarios/dprk-2019-meeting-not-held", data={"USA": "yes", "CHN": "abstain"}, follow_redirects=False
+    )
     assert response.status_code == 303
     location = response.headers["location"]
     assert "USA=yes" in location and "CHN=abstain" in location and "FRA=yes" in location
@@ -70,8 +72,12 @@ def test_missing_and_broken_scenarios_get_pages_not_tracebacks(client: TestClien
 
 def test_scenario_text_is_always_escaped(client: TestClient, scenarios: Path) -> None:
     evil = "<script>alert(1)</script>"
-    text = (GOOD.replace("A test question", f'"{evil}"').replace("Adoption of the agenda", f'"<img src=x onerror=alert(2)>"')
-            .replace("name: Belgium", f'name: "{evil} Belgium"') + f'context: "{evil}"\n')
+    text = (
+        GOOD.replace("A test question", f'"{evil}"')
+        .replace("Adoption of the agenda", '"<img src=x onerror=alert(2)>"')
+        .replace("name: Belgium", f'name: "{evil} Belgium"')
+        + f'context: "{evil}"\n'
+    )
     (scenarios / "evil.yaml").write_text(text, encoding="utf-8")
     for url in ("/", "/scenarios/evil"):
         page = client.get(url).text

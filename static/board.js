@@ -2,15 +2,13 @@
 // No rule of the Charter is decided here. Without this script the form posts and the server redraws.
 (() => {
   "use strict";
-  const dataElement = document.getElementById("page-data");
+  const { pageData, drawSeats, renderVerdict } = window.UnscCouncil;
+  const page = pageData();
   const form = document.getElementById("ballots");
-  if (!dataElement || !form) return;
-  const page = JSON.parse(dataElement.textContent);
+  if (!page || !form) return;
   const codes = Object.keys(page.names);
   const starting = Object.fromEntries(page.scenario.members.map((m) => [m.code, m.vote || "undecided"]));
-  const verdict = document.getElementById("verdict");
-  const field = (name) => verdict.querySelector(`[data-field="${name}"]`);
-  const icons = { adopted: "✓", not_adopted: "✗", pending: "…" };
+  const errorLine = document.querySelector('#verdict [data-field="error"]');
   let sequence = 0;
 
   document.documentElement.classList.add("js");
@@ -41,73 +39,28 @@
     return votes;
   }
 
-  function drawSeats(votes) {
-    for (const code of codes) {
-      const vote = votes[code];
-      const label = page.labels[vote];
-      for (const element of document.querySelectorAll(`[data-code="${code}"]`)) {
-        element.classList.remove(...Object.keys(page.labels).map((v) => `vote-${v}`));
-        element.classList.add(`vote-${vote}`);
-        const symbol = element.querySelector(".symbol");
-        if (symbol) symbol.textContent = page.symbols[vote];
-        const title = element.querySelector("title");
-        if (title) title.textContent = title.textContent.replace(/: [^:]*$/, `: ${label}`);
-      }
-    }
-  }
-
-  function names(list) {
-    return list.map((code) => page.names[code]).join(", ");
-  }
-
-  function render(outcome) {
-    const c = outcome.counts;
-    verdict.classList.remove("verdict-adopted", "verdict-not_adopted", "verdict-pending");
-    verdict.classList.add(`verdict-${outcome.outcome}`);
-    field("icon").textContent = icons[outcome.outcome];
-    field("headline").textContent =
-      outcome.outcome === "adopted" ? page.verdict.adopted
-        : outcome.outcome === "not_adopted" ? page.verdict.not_adopted : "Not decided yet";
-    field("progress").textContent = `${c.yes} of ${outcome.required}`;
-    field("needed").textContent = outcome.needed ? `${outcome.needed} more needed` : "threshold reached";
-    field("cells").querySelectorAll("rect").forEach((cell, index) => cell.classList.toggle("filled", index < c.yes));
-    for (const [vote, count] of Object.entries(c)) {
-      const element = field("counts").querySelector(`[data-count="${vote}"]`);
-      if (element) element.textContent = String(count);
-    }
-    field("vetoed").hidden = outcome.vetoed_by.length === 0;
-    field("vetoed-names").textContent = names(outcome.vetoed_by);
-    field("pivotal").hidden = outcome.pivotal.length === 0;
-    field("pivotal-names").textContent = names(outcome.pivotal);
-    field("explanation").textContent = outcome.explanation;
-    const record = field("record");
-    if (record) record.hidden = c.undecided !== 0;
-    const centre = document.querySelector('[data-field="centre"]');
-    if (centre) centre.textContent = `${c.yes} / ${outcome.required}`;
-    const chamberTitle = document.getElementById("chamber-title");
-    if (chamberTitle) {
-      chamberTitle.textContent = `The Council table: ${c.yes} in favour, ${c.no} against, ${c.abstain} abstaining, ${c.absent} absent, ${c.undecided} undecided`;
-    }
-    field("error").hidden = true;
-  }
-
   function showError(message) {
-    const element = field("error");
-    element.textContent = message;
-    element.hidden = false;
+    errorLine.textContent = message;
+    errorLine.hidden = false;
+  }
+
+  function headline(outcome) {
+    if (outcome.outcome === "adopted") return page.verdict.adopted;
+    if (outcome.outcome === "not_adopted") return page.verdict.not_adopted;
+    return "Not decided yet";
   }
 
   async function update(history) {
     const votes = readVotes();
     const mine = ++sequence;
-    drawSeats(votes);
-    const documentBody = { ...page.scenario, members: page.scenario.members.map((m) => ({ ...m, vote: votes[m.code] })) };
+    drawSeats(page, votes);
+    const body = { ...page.scenario, members: page.scenario.members.map((m) => ({ ...m, vote: votes[m.code] })) };
     let response;
     try {
       response = await fetch("/api/tally", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(documentBody),
+        body: JSON.stringify(body),
       });
     } catch {
       if (mine === sequence) showError("The server could not be reached; the result shown may be out of date.");
@@ -120,7 +73,8 @@
     }
     const outcome = await response.json();
     if (mine !== sequence) return;
-    render(outcome);
+    renderVerdict(page, outcome, headline(outcome), "");
+    errorLine.hidden = true;
     if (history) {
       const same = codes.every((code) => votes[code] === starting[code]);
       const url = same ? window.location.pathname : `${window.location.pathname}?${new URLSearchParams(votes)}`;

@@ -24,18 +24,31 @@ TABLE_PATH = (
 )
 
 
+# How a seat shows its vote: by colour (CSS class) and by a symbol and a word, never by colour alone.
+# "hidden" is a live session's vote that the instructor keeps secret until voting closes.
+DISPLAY = {v.value: (v.symbol, v.label) for v in Vote} | {"hidden": ("•", "Voted")}
+
+
 @dataclass(frozen=True)
 class Seat:
     """One member's place at the table, and how it is drawn."""
 
     member: Member
-    vote: Vote
+    vote: str
     x: float
     y: float
     presiding: bool
     label_dx: float = 0.0
     label_dy: float = 0.0
     anchor: str = "middle"
+
+    @property
+    def symbol(self) -> str:
+        return DISPLAY[self.vote][0]
+
+    @property
+    def label(self) -> str:
+        return DISPLAY[self.vote][1]
 
 
 def _point_on_horseshoe(distance: float) -> tuple[float, float]:
@@ -49,7 +62,7 @@ def _point_on_horseshoe(distance: float) -> tuple[float, float]:
     return _CENTRE_X + _RADIUS, _CENTRE_Y + (distance - _LEG - arc)
 
 
-def seats(scenario: Scenario, votes: Mapping[str, Vote]) -> list[Seat]:
+def seats(scenario: Scenario, votes: Mapping[str, str]) -> list[Seat]:
     """The members round the table in file order, the presiding member at the head."""
     members = list(scenario.members)
     president = scenario.member(scenario.president) if scenario.president else None
@@ -130,7 +143,7 @@ def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> 
         "votes": votes,
         "outcome": outcome,
         "headline": headline(scenario, outcome),
-        "seats": seats(scenario, votes),
+        "seats": seats(scenario, {code: vote.value for code, vote in votes.items()}),
         "names": names,
         "vetoed_names": [names[code] for code in outcome.vetoed_by],
         "pivotal_names": [names[code] for code in outcome.pivotal],
@@ -143,8 +156,9 @@ def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> 
             "id": ident,
             "scenario": scenario.model_dump(mode="json", exclude_none=True),
             "names": names,
+            "required": outcome.required,
             "verdict": {"adopted": scenario.verdict.adopted, "not_adopted": scenario.verdict.not_adopted},
-            "symbols": {v.value: v.symbol for v in Vote},
-            "labels": {v.value: v.label for v in Vote},
+            "symbols": {key: symbol for key, (symbol, _) in DISPLAY.items()},
+            "labels": {key: label for key, (_, label) in DISPLAY.items()},
         },
     }

@@ -88,4 +88,5 @@ def test_scenario_text_is_always_escaped(client: TestClient, scenarios: Path) ->
 def test_page_data_for_the_script_cannot_break_out_of_its_tag(client: TestClient, scenarios: Path) -> None:
     (scenarios / "evil.yaml").write_text(GOOD + 'context: "</script><script>alert(1)</script>"\n', encoding="utf-8")
     page = client.get("/scenarios/evil").text
-    assert page.count("</script>") == 2  # the JSON tag and the board script, nothing injected
+    assert page.count("</script>") == 3  # the JSON tag and the two scripts, nothing injected
+    assert "<script>alert(1)" not in page

@@ -1,0 +1,1 @@
+"""Storage of live sessions: SQLAlchemy Core, SQLite by default, one code path for PostgreSQL later."""

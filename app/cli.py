@@ -114,6 +114,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
     serve.add_argument("--scenarios", default=None, help="folder of scenario files (default: the bundled ones)")
     serve.add_argument("--data", default=None, help="folder for the session database (default: ./data)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help="the instructor secret (default: UNSC_SIM_INSTRUCTOR_TOKEN, else a random one kept in the data folder)",
+    )
     serve.set_defaults(run=_serve)
 
     validate = commands.add_parser("validate", help="check scenario files; exit 1 if any is invalid")

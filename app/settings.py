@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.paths import BUNDLED_SCENARIOS
@@ -19,3 +20,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     scenarios_dir: Path = BUNDLED_SCENARIOS
     data_dir: Path = Path("data")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
+    instructor_token: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(24)),
+        description="The secret in the instructor link (at least 16 characters); random unless set",
+        min_length=16,
+    )
+    session_ended_ttl_hours: float = Field(default=24.0, gt=0, description="How long an ended session is kept")
+    session_idle_ttl_hours: float = Field(default=72.0, gt=0, description="How long a session with no change is kept")
+    joins_per_minute: int = Field(default=120, ge=1, description="Seat claims allowed per session per minute")
+    heartbeat_seconds: float = Field(default=15.0, gt=0)

@@ -133,6 +133,7 @@ def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
         "version": view.version,
         "status": view.status.value,
         "hidden": hidden,
+        "hide_votes": view.hide_votes,
         "seats_open": view.seats_open,
         "voted": sum(1 for s in view.seats if s.vote is not Vote.UNDECIDED),
         "seats": seats,

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, up
 
 from app.domain.errors import Conflict, NotFound
 from app.domain.scenario import Scenario
-from app.domain.session import SessionView, Status, ensure_can_vote, ensure_not_ended, new_join_code
 from app.domain.session import Seat as SeatView
+from app.domain.session import SessionView, Status, ensure_can_vote, ensure_not_ended, new_join_code
 from app.domain.votes import Vote
 from app.store.tables import audit, seats, sessions
 
@@ -56,7 +56,9 @@ class SessionStore:
             raise NotFound("no such session (it may have ended and expired)")
         scenario = Scenario.model_validate_json(row["scenario_json"])
         members = {m.code: m for m in scenario.members}
-        seat_rows = conn.execute(select(seats).where(seats.c.session_id == session_id).order_by(seats.c.position)).mappings()
+        seat_rows = conn.execute(
+            select(seats).where(seats.c.session_id == session_id).order_by(seats.c.position)
+        ).mappings()
         seat_views = tuple(
             SeatView(
                 code=s["code"],
@@ -131,7 +133,12 @@ class SessionStore:
             conn.execute(update(sessions).where(sessions.c.id == session_id).values(version=version, updated_at=now))
             conn.execute(
                 insert(audit).values(
-                    session_id=session_id, at=now, version=version, actor=actor, action=action, member=member,
+                    session_id=session_id,
+                    at=now,
+                    version=version,
+                    actor=actor,
+                    action=action,
+                    member=member,
                     detail=detail(result),
                 )
             )
@@ -149,21 +156,42 @@ class SessionStore:
                 raise Conflict("could not find a free join code; try again")
             conn.execute(
                 insert(sessions).values(
-                    id=session_id, join_code=code, scenario_id=scenario_id, scenario_json=scenario.model_dump_json(),
-                    status=Status.OPEN.value, hide_votes=False, version=1, created_at=now, updated_at=now,
+                    id=session_id,
+                    join_code=code,
+                    scenario_id=scenario_id,
+                    scenario_json=scenario.model_dump_json(),
+                    status=Status.OPEN.value,
+                    hide_votes=False,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
                 )
             )
             conn.execute(
                 insert(seats),
                 [
-                    {"session_id": session_id, "code": m.code, "position": i, "vote": m.vote.value,
-                     "voted_at": None, "token_hash": None, "holder": None, "reserved_for": None}
+                    {
+                        "session_id": session_id,
+                        "code": m.code,
+                        "position": i,
+                        "vote": m.vote.value,
+                        "voted_at": None,
+                        "token_hash": None,
+                        "holder": None,
+                        "reserved_for": None,
+                    }
                     for i, m in enumerate(scenario.members)
                 ],
             )
             conn.execute(
-                insert(audit).values(session_id=session_id, at=now, version=1, actor="instructor", action="create",
-                                     detail=f"from scenario {scenario_id}")
+                insert(audit).values(
+                    session_id=session_id,
+                    at=now,
+                    version=1,
+                    actor="instructor",
+                    action="create",
+                    detail=f"from scenario {scenario_id}",
+                )
             )
             return self._load(conn, session_id)
 
@@ -178,7 +206,8 @@ class SessionStore:
                 raise Conflict(f"{seat.name} is already taken; choose another delegation")
             name = (holder or seat.reserved_for or "").strip()[:80] or None
             conn.execute(
-                update(seats).where(seats.c.session_id == session_id, seats.c.code == code)
+                update(seats)
+                .where(seats.c.session_id == session_id, seats.c.code == code)
                 .values(token_hash=token_hash(token), holder=name)
             )
             return name or ""
@@ -191,7 +220,8 @@ class SessionStore:
             ensure_can_vote(view)
             view.seat(code)
             conn.execute(
-                update(seats).where(seats.c.session_id == session_id, seats.c.code == code)
+                update(seats)
+                .where(seats.c.session_id == session_id, seats.c.code == code)
                 .values(vote=vote.value, voted_at=None if vote is Vote.UNDECIDED else now)
             )
 
@@ -202,7 +232,8 @@ class SessionStore:
             ensure_not_ended(view)
             view.seat(code)
             conn.execute(
-                update(seats).where(seats.c.session_id == session_id, seats.c.code == code)
+                update(seats)
+                .where(seats.c.session_id == session_id, seats.c.code == code)
                 .values(token_hash=None, holder=None)
             )
 
@@ -244,7 +275,8 @@ class SessionStore:
             for member in view.scenario.members:
                 vote = member.vote if to_scenario else Vote.UNDECIDED
                 conn.execute(
-                    update(seats).where(seats.c.session_id == session_id, seats.c.code == member.code)
+                    update(seats)
+                    .where(seats.c.session_id == session_id, seats.c.code == member.code)
                     .values(vote=vote.value, voted_at=None)
                 )
 
@@ -275,8 +307,14 @@ def export_json(view: SessionView, log: list[dict[str, Any]]) -> str:
             "status": view.status.value,
             "version": view.version,
             "delegations": [
-                {"code": s.code, "name": s.name, "permanent": s.permanent, "vote": s.vote.value,
-                 "cast_at": s.voted_at.isoformat() if s.voted_at else None, "holder": s.holder}
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "permanent": s.permanent,
+                    "vote": s.vote.value,
+                    "cast_at": s.voted_at.isoformat() if s.voted_at else None,
+                    "holder": s.holder,
+                }
                 for s in view.seats
             ],
             "outcome": outcome.model_dump(mode="json"),

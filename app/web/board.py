@@ -133,32 +133,47 @@ def headline(scenario: Scenario, outcome: Outcome) -> str:
     return "Not decided yet"
 
 
-def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
-    """Everything the board template needs; the same data seeds the page's script."""
-    outcome = tally(scenario, votes)
+def chamber_context(
+    scenario: Scenario, shown_votes: Mapping[str, str], outcome: Outcome, headline_text: str, *, hidden: bool = False
+) -> dict[str, Any]:
+    """What the verdict panel and the horseshoe need; the board and the live pages share it."""
     names = {m.code: m.name for m in scenario.members}
     return {
-        "id": ident,
         "scenario": scenario,
-        "votes": votes,
         "outcome": outcome,
-        "headline": headline(scenario, outcome),
-        "seats": seats(scenario, {code: vote.value for code, vote in votes.items()}),
+        "hidden": hidden,
+        "headline": headline_text,
+        "seats": seats(scenario, shown_votes),
+        "seat_r": seat_radius(len(scenario.members)),
         "names": names,
         "vetoed_names": [names[code] for code in outcome.vetoed_by],
         "pivotal_names": [names[code] for code in outcome.pivotal],
         "vote_choices": list(Vote),
-        "seat_r": seat_radius(len(scenario.members)),
         "view": {"width": VIEW_WIDTH, "height": VIEW_HEIGHT, "cx": _CENTRE_X, "cy": _CENTRE_Y, "path": TABLE_PATH},
-        "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
         "show_record": scenario.record is not None and outcome.counts.undecided == 0,
-        "page_data": {
-            "id": ident,
-            "scenario": scenario.model_dump(mode="json", exclude_none=True),
-            "names": names,
-            "required": outcome.required,
-            "verdict": {"adopted": scenario.verdict.adopted, "not_adopted": scenario.verdict.not_adopted},
-            "symbols": {key: symbol for key, (symbol, _) in DISPLAY.items()},
-            "labels": {key: label for key, (_, label) in DISPLAY.items()},
-        },
+    }
+
+
+def script_data(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:
+    """What council.js needs to redraw: names, symbols and words for each vote, the threshold."""
+    return {
+        "names": {m.code: m.name for m in scenario.members},
+        "required": outcome.required,
+        "verdict": {"adopted": scenario.verdict.adopted, "not_adopted": scenario.verdict.not_adopted},
+        "symbols": {key: symbol for key, (symbol, _) in DISPLAY.items()},
+        "labels": {key: label for key, (_, label) in DISPLAY.items()},
+    }
+
+
+def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
+    """Everything the board template needs; the same data seeds the page's script."""
+    outcome = tally(scenario, votes)
+    context = chamber_context(scenario, {c: v.value for c, v in votes.items()}, outcome, headline(scenario, outcome))
+    names = context["names"]
+    return context | {
+        "id": ident,
+        "votes": votes,
+        "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
+        "page_data": script_data(scenario, outcome)
+        | {"id": ident, "scenario": scenario.model_dump(mode="json", exclude_none=True)},
     }

@@ -68,7 +68,8 @@
     const errorLine = one('[data-field="error"]');
     let response;
     try {
-      response = await fetch(form.action, { method: "POST", headers, body });
+      // getAttribute: an input named "action" would shadow form.action.
+      response = await fetch(form.getAttribute("action"), { method: "POST", headers, body });
     } catch {
       errorLine.textContent = "The server could not be reached. Your last change may not have been saved.";
       errorLine.hidden = false;

@@ -2,8 +2,8 @@
 
 - The instructor proves it once with the secret in the link that ``unsc-sim serve`` prints; the
   server answers with an HttpOnly cookie derived from that secret (never the secret itself).
-- A student holds a seat token in an HttpOnly cookie scoped to the session's path; the store
-  keeps only its hash. The delegation a vote is for comes from this token, never from the body.
+- A student holds a seat token in an HttpOnly cookie named after the session; the store keeps
+  only its hash. The delegation a vote is for comes from this token, never from the body.
 - Every form post carries a CSRF token equal to the visitor's ``unsc_csrf`` cookie
   (double-submit), and a cross-site Origin is refused outright.
 """
@@ -24,7 +24,7 @@ from app.domain.errors import Forbidden
 from app.settings import Settings
 
 INSTRUCTOR_COOKIE = "unsc_instructor"
-SEAT_COOKIE = "unsc_seat"
+SEAT_COOKIE_PREFIX = "unsc_seat_"
 CSRF_COOKIE = "unsc_csrf"
 CSRF_HEADER = "x-csrf-token"
 COOKIE_DAYS = 2
@@ -57,6 +57,10 @@ def require_instructor(request: Request) -> None:
 
 
 InstructorDep = Annotated[None, Depends(require_instructor)]
+
+
+def seat_cookie(session_id: str) -> str:
+    return SEAT_COOKIE_PREFIX + session_id
 
 
 def csrf_token(request: HTTPConnection) -> str:

@@ -22,12 +22,12 @@ from app.store.sessions import SessionStore, export_json
 from app.web.auth import (
     COOKIE_DAYS,
     INSTRUCTOR_COOKIE,
-    SEAT_COOKIE,
     CsrfDep,
     InstructorDep,
     csrf_token,
     instructor_cookie_value,
     is_instructor,
+    seat_cookie,
     token_matches,
 )
 from app.web.board import chamber_context, script_data
@@ -339,7 +339,7 @@ async def events(
 
 
 def _seat_code(request: Request, store: SessionStore, session_id: str) -> str | None:
-    return store.seat_for_token(session_id, request.cookies.get(SEAT_COOKIE))
+    return store.seat_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
 
 
 @router.get("/join", response_class=HTMLResponse)
@@ -394,9 +394,7 @@ def claim_seat(
     view, token = store.claim(view.id, member, name or None)
     publish(request, view)
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    response.set_cookie(
-        SEAT_COOKIE, token, max_age=COOKIE_DAYS * 86400, path=f"/s/{view.id}", httponly=True, samesite="lax"
-    )
+    response.set_cookie(seat_cookie(view.id), token, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax")
     return response
 
 

@@ -6,20 +6,14 @@ Outside CI a missing browser skips these tests with the reason; with CI=true it 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from app.settings import Settings
-from app.web import create_app
-from tests.conftest import BUNDLED, ROOT
+from tests.conftest import ROOT
+from tests.live_server import LiveServer
 
 CHROMIUM = os.environ.get("UNSC_SIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,36 +52,6 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, root: Path) -> None:
-        self.scenarios = root / "scenarios"
-        shutil.copytree(BUNDLED, self.scenarios)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        app = create_app(Settings(scenarios_dir=self.scenarios, data_dir=root / "data"))
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with LiveServer(tmp_path_factory.mktemp("live")) as server:
@@ -109,3 +73,23 @@ def page(context: Any) -> Any:
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     yield page
     assert errors == [], f"the page reported errors: {errors}"
+
+
+def serious_violations(browser: Any, url: str, cookies: list[dict[str, str]] | None = None) -> list[str]:
+    """axe-core's serious and critical findings on a page (axe ships inside axe-playwright-python)."""
+    from importlib import resources
+
+    axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+    context = browser.new_context(bypass_csp=True)
+    if cookies:
+        context.add_cookies(cookies)
+    page = context.new_page()
+    page.goto(url)
+    page.evaluate(axe)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, SIZES, LiveServer
+from tests.browser.conftest import SCREENSHOTS, SIZES, serious_violations
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 DEC_2019 = "/scenarios/dprk-2019-meeting-not-held"
@@ -84,19 +84,7 @@ PAGES = ["/", DEC_2019, "/scenarios/venezuela-2019-draft-vetoed", "/scenarios/co
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(browser: Any, live_server: LiveServer, path: str) -> None:
-    axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.goto(live_server.url + path)
-    page.evaluate(axe)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    context.close()
-    assert serious == []
+    assert serious_violations(browser, live_server.url + path) == []
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,0 +1,94 @@
+"""A real server killed with SIGKILL mid-session loses no acknowledged vote and no session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import BUNDLED
+from tests.room import Room
+
+TOKEN = "durability-instructor-token"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data",
+            str(data),
+            "--token",
+            TOKEN,
+            "--scenarios",
+            str(BUNDLED),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    process.wait()
+    raise RuntimeError("server did not start: " + (process.stdout.read().decode() if process.stdout else ""))
+
+
+def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
+    port = _port()
+    server = _serve(tmp_path, port)
+    acknowledged: dict[str, str] = {}
+    try:
+        room = Room(f"http://127.0.0.1:{port}", TOKEN)
+        session_id, code = room.start("council-2026")
+        members = [m["code"] for m in room.export()["delegations"]]
+        for index, member in enumerate(members):
+            room.join(member, f"Student {index}")
+            vote = ("yes", "no", "abstain")[index % 3]
+            assert room.vote(member, vote)["vote"] == vote
+            acknowledged[member] = vote
+        room.close()
+    finally:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+        if server.stdout:
+            log = server.stdout.read().decode()
+            server.stdout.close()
+            assert log.count(TOKEN) == 1  # printed once in the instructor link, never logged
+
+    restarted = _serve(tmp_path, port)
+    try:
+        room = Room(f"http://127.0.0.1:{port}", TOKEN)
+        data = room.export(session_id)
+        assert {d["code"]: d["vote"] for d in data["delegations"]} == acknowledged
+        assert [e["action"] for e in data["audit"]].count("vote") == len(acknowledged)
+        # The session, and its join code, survived the kill too.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as stranger:
+            assert stranger.get(f"/join/{code}").status_code == 200
+        room.close()
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=10)
+        if restarted.stdout:
+            restarted.stdout.close()

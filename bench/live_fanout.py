@@ -111,13 +111,13 @@ async def run(port: int, server_pid: int, listeners_wanted: int, room_size: int,
         for round_number in range(rounds):
             vote = ("yes", "no")[round_number % 2]
 
-            async def cast(session_id: str) -> tuple[str, float, float, int]:
+            async def cast(session_id: str, vote: str) -> tuple[str, float, float, int]:
                 sent = time.perf_counter()
                 response = await instructor.post(f"/s/{session_id}/seats/USA/vote", data={"vote": vote}, headers=headers)
                 response.raise_for_status()
                 return session_id, sent, time.perf_counter(), int(response.json()["version"])
 
-            results = await asyncio.gather(*(cast(s) for s in sessions))
+            results = await asyncio.gather(*(cast(s, vote) for s in sessions))
             deadline = time.perf_counter() + 10
             expected = {session_id: version for session_id, _, _, version in results}
             while time.perf_counter() < deadline and any(lst.version < expected[lst.session_id] for lst in listeners):

@@ -9,8 +9,12 @@ Every fault is reported with the file, the line, the field and what was expected
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +23,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from app.domain.errors import InvalidScenario, NotFound, Problem
+from app.domain.errors import Conflict, InvalidScenario, NotFound, Problem
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Scenario, parse_scenario
 
@@ -290,3 +294,87 @@ class Library:
                 assert entry.scenario is not None
                 return entry.scenario
         raise NotFound(f"no scenario {ident!r}")
+
+
+def content_hash(raw: bytes) -> str:
+    """What an editor remembers of the file it opened, to notice a change made meanwhile."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def check_id(ident: str) -> str:
+    """A scenario id from the allowlist, or a clear refusal: nothing may be written outside the folder."""
+    if not ID_PATTERN.match(ident):
+        raise InvalidScenario(
+            [
+                Problem(
+                    ("file_name",),
+                    (
+                        f"{ident!r} cannot be a file name: use lower-case letters, digits, - and _ (at most 64), "
+                        "starting with a letter or digit"
+                    ),
+                )
+            ]
+        )
+    return ident
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, so a crash never leaves half a file."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+_write_lock = threading.Lock()
+
+
+def _source_path(folder: Path, ident: str) -> Path | None:
+    for suffix in SUFFIXES:
+        candidate = folder / f"{ident}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_source(folder: Path, ident: str) -> tuple[Path, bytes]:
+    """The file behind a scenario id, as bytes (for download, duplication and round-trip edits)."""
+    path = _source_path(folder, check_id(ident)) if ID_PATTERN.match(ident) else None
+    if path is None:
+        raise NotFound(f"no scenario {ident!r}")
+    return path, path.read_bytes()
+
+
+def save(folder: Path, ident: str, text: str, expected_hash: str | None) -> Path:
+    """Validate and write a scenario. ``expected_hash`` None means a new file, which must not exist yet;
+    otherwise the file must still be as it was when the editor opened it."""
+    check_id(ident)
+    load_text(text, f"{ident}.yaml")
+    with _write_lock:
+        existing = _source_path(folder, ident)
+        if expected_hash is None:
+            if existing is not None:
+                raise Conflict(f"a scenario named {ident!r} already exists; choose another name")
+            path = folder / f"{ident}.yaml"
+        else:
+            if existing is None:
+                raise Conflict(f"{ident!r} was deleted or renamed since you opened it; save it under a new name")
+            if content_hash(existing.read_bytes()) != expected_hash:
+                raise Conflict(
+                    f"{existing.name} changed since you opened it (another instructor, or a text editor); "
+                    "your edits are still below: copy what you need, reload, and apply them again"
+                )
+            path = existing
+        write_atomically(path, text)
+        return path

@@ -113,7 +113,9 @@ async def run(port: int, server_pid: int, listeners_wanted: int, room_size: int,
 
             async def cast(session_id: str, vote: str) -> tuple[str, float, float, int]:
                 sent = time.perf_counter()
-                response = await instructor.post(f"/s/{session_id}/seats/USA/vote", data={"vote": vote}, headers=headers)
+                response = await instructor.post(
+                    f"/s/{session_id}/seats/USA/vote", data={"vote": vote}, headers=headers
+                )
                 response.raise_for_status()
                 return session_id, sent, time.perf_counter(), int(response.json()["version"])
 
@@ -158,7 +160,9 @@ async def run(port: int, server_pid: int, listeners_wanted: int, room_size: int,
 def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", TOKEN],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
         try:
@@ -173,11 +177,15 @@ def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--listeners", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--room-size", type=int, default=0, help="spread listeners over rooms of this size (0: one room)")
+    parser.add_argument(
+        "--room-size", type=int, default=0, help="spread listeners over rooms of this size (0: one room)"
+    )
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    print(f"{'listeners':>9} {'rooms':>5} {'p50 ms':>7} {'p99 ms':>7} {'last ms':>8} {'ack→p50':>8} {'ack→p99':>8} "
-          f"{'lost':>5} {'KiB/listener':>12}  target p99 < 250 ms at 1,000")
+    print(
+        f"{'listeners':>9} {'rooms':>5} {'p50 ms':>7} {'p99 ms':>7} {'last ms':>8} {'ack→p50':>8} {'ack→p99':>8} "
+        f"{'lost':>5} {'KiB/listener':>12}  target p99 < 250 ms at 1,000"
+    )
     ok = True
     for count in args.listeners:
         with tempfile.TemporaryDirectory() as tmp:
@@ -190,8 +198,10 @@ def main() -> int:
                 server.wait(timeout=20)
         if count >= 1000 and r["p99_ms"] >= 250 or r["lost"]:
             ok = False
-        print(f"{count:>9} {r['rooms']:>5.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['last_ms']:>8.1f} "
-              f"{r['ack_p50_ms']:>8.1f} {r['ack_p99_ms']:>8.1f} {r['lost']:>5.0f} {r['kib_per_listener']:>12.1f}")
+        print(
+            f"{count:>9} {r['rooms']:>5.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['last_ms']:>8.1f} "
+            f"{r['ack_p50_ms']:>8.1f} {r['ack_p99_ms']:>8.1f} {r['lost']:>5.0f} {r['kib_per_listener']:>12.1f}"
+        )
     return 0 if ok else 1
 
 

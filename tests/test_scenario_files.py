@@ -184,3 +184,22 @@ def test_library_sees_edits_without_restart(scenario_dir: Path, good_yaml: str) 
 def test_load_file_reports_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidScenario, match="cannot be read"):
         load_file(tmp_path / "nope.yaml")
+
+
+def test_a_failed_write_leaves_the_old_file_whole(
+    tmp_path: Path, good_yaml: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import scenario_files
+    from app.scenario_files import content_hash, save
+
+    path = tmp_path / "good.yaml"
+    path.write_text(good_yaml, encoding="utf-8")
+
+    def crash(*args: object) -> None:
+        raise OSError("disk pulled out")
+
+    monkeypatch.setattr(scenario_files.os, "replace", crash)
+    with pytest.raises(OSError):
+        save(tmp_path, "good", good_yaml.replace("A test question", "New"), content_hash(path.read_bytes()))
+    assert path.read_text(encoding="utf-8") == good_yaml
+    assert [p.name for p in tmp_path.iterdir()] == ["good.yaml"]  # no temporary file left behind

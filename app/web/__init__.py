@@ -21,7 +21,7 @@ from app.scenario_files import Library
 from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.sessions import SessionStore
-from app.web import api, docs, pages, sessions
+from app.web import api, docs, editor, pages, sessions
 from app.web.auth import CsrfCookieMiddleware, csrf_token, is_instructor
 from app.web.errors import install_error_handlers
 from app.web.ratelimit import RateLimiter
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(sessions.router)
+    app.include_router(editor.router)
     app.include_router(docs.router)
     install_error_handlers(app)
     return app

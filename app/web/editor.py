@@ -1,0 +1,312 @@
+"""The in-browser scenario editor, upload, download and duplication: for the instructor only.
+
+The editor's form becomes a scenario document, which the same model as everywhere else checks;
+each problem is shown beside the field it concerns. Saving writes YAML atomically into the
+scenarios folder, refusing to overwrite a file that changed since it was opened.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from app import councils
+from app.domain.errors import Conflict, InvalidScenario, Problem
+from app.domain.errors import Path as FieldPath
+from app.domain.scenario import Scenario, parse_scenario
+from app.domain.votes import Matter, Vote
+from app.scenario_files import ID_PATTERN, MAX_BYTES, content_hash, load_bytes, read_source, save
+from app.scenario_yaml import render
+from app.web.auth import CsrfDep, InstructorDep, csrf_token
+from app.web.deps import LibraryDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+MEMBER_FIELDS = ("code", "name", "permanent", "vote", "party_to_dispute", "brief")
+MAX_ROWS = 200
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
+    """The scenario document the form describes, and which form row each member came from."""
+    doc: dict[str, Any] = {}
+    for key in ("title", "question", "context", "president", "date"):
+        if _text(form, key):
+            doc[key] = _text(form, key)
+    doc["matter"] = _text(form, "matter") or Matter.PROCEDURAL.value
+    verdict = {k: _text(form, f"verdict_{k}") for k in ("adopted", "not_adopted") if _text(form, f"verdict_{k}")}
+    if verdict:
+        doc["verdict"] = verdict
+    members, rows = [], []
+    count = min(int(_text(form, "rows") or 0) if _text(form, "rows").isdigit() else 0, MAX_ROWS)
+    for row in range(count):
+        code, name, brief = _text(form, f"m{row}_code"), _text(form, f"m{row}_name"), _text(form, f"m{row}_brief")
+        if not (code or name or brief):
+            continue  # a blank row is no member: blanking a row removes it
+        member: dict[str, Any] = {"code": code, "name": name, "vote": _text(form, f"m{row}_vote") or "undecided"}
+        if form.get(f"m{row}_permanent"):
+            member["permanent"] = True
+        if form.get(f"m{row}_party_to_dispute"):
+            member["party_to_dispute"] = True
+        if brief:
+            member["brief"] = brief
+        members.append(member)
+        rows.append(row)
+    doc["members"] = members
+    return doc, rows
+
+
+def field_id(path: FieldPath, rows: list[int]) -> str:
+    """Where on the form a problem belongs: ``members[3].code`` is row ``rows[3]``'s code box."""
+    if len(path) >= 3 and path[0] == "members" and isinstance(path[1], int) and path[1] < len(rows):
+        return f"m{rows[path[1]]}_{path[2]}"
+    if len(path) == 2 and path[0] == "verdict":
+        return f"verdict_{path[1]}"
+    if len(path) >= 1 and path[0] in (
+        "title",
+        "question",
+        "context",
+        "president",
+        "date",
+        "matter",
+        "members",
+        "file_name",
+    ):
+        return str(path[0])
+    return "general"
+
+
+def _problems(
+    doc: dict[str, Any], rows: list[int], keep: Scenario | None
+) -> tuple[Scenario | None, list[dict[str, str]]]:
+    full = doc | _kept(keep)
+    try:
+        return parse_scenario(full), []
+    except InvalidScenario as invalid:
+        return None, [
+            {"field_id": field_id(p.path, rows), "field": p.field, "message": p.message} for p in invalid.problems
+        ]
+
+
+def _kept(original: Scenario | None) -> dict[str, Any]:
+    """What the editor does not show but must not lose: the rules of another council, the record."""
+    if original is None:
+        return {}
+    kept = original.model_dump(mode="json", exclude_none=True, include={"rules", "record"})
+    return kept
+
+
+def _editor(
+    request: Request,
+    templates: Any,
+    *,
+    scenario: Scenario | dict[str, Any],
+    ident: str | None,
+    base_hash: str | None,
+    file_name: str = "",
+    problems: list[dict[str, str]] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    data = scenario.model_dump(mode="json", exclude_none=True) if isinstance(scenario, Scenario) else scenario
+    members = list(data.get("members", []))
+    rows = members + [{}]  # one blank row, so a member can be added without JavaScript
+    errors: dict[str, list[str]] = {}
+    for p in problems or []:
+        errors.setdefault(p["field_id"], []).append(p["message"])
+    context = {
+        "doc": data,
+        "rows": rows,
+        "ident": ident,
+        "base_hash": base_hash,
+        "file_name": file_name,
+        "errors": errors,
+        "message": message,
+        "csrf": csrf_token(request),
+        "votes": list(Vote),
+        "matters": list(Matter),
+    }
+    return templates.TemplateResponse(request, "editor/edit.html", context, status_code=status)  # type: ignore[no-any-return]
+
+
+@router.get("/editor", response_class=HTMLResponse)
+def editor_start(request: Request, _: InstructorDep, library: LibraryDep, templates: TemplatesDep) -> Response:
+    """Start a scenario: from a year's Council, from an existing scenario, or from a file."""
+    choices = [e for e in library.entries() if e.scenario is not None]
+    context = {
+        "years": councils.years(),
+        "choices": choices,
+        "csrf": csrf_token(request),
+        "problems": [],
+        "upload_name": "",
+    }
+    return templates.TemplateResponse(request, "editor/start.html", context)
+
+
+@router.get("/editor/new", response_class=HTMLResponse)
+def editor_new(
+    request: Request,
+    _: InstructorDep,
+    library: LibraryDep,
+    templates: TemplatesDep,
+    year: int | None = None,
+    source: str | None = None,
+) -> Response:
+    """A new scenario, from a blank council of ``year`` or a copy of scenario ``source``."""
+    if source:
+        scenario = library.get(source)
+        name = f"{source}-copy"
+    else:
+        chosen = year or councils.years()[-1]
+        scenario = councils.blank(chosen)
+        name = f"my-council-{chosen}"
+    return _editor(request, templates, scenario=scenario, ident=None, base_hash=None, file_name=name)
+
+
+@router.get("/scenarios/{scenario_id}/edit", response_class=HTMLResponse)
+def editor_existing(
+    scenario_id: str, request: Request, _: InstructorDep, library: LibraryDep, templates: TemplatesDep
+) -> Response:
+    """Edit a scenario; the file's fingerprint travels with the form to catch edits made meanwhile."""
+    scenario = library.get(scenario_id)
+    raw = read_source(library.folder, scenario_id)[1]
+    return _editor(request, templates, scenario=scenario, ident=scenario_id, base_hash=content_hash(raw))
+
+
+@router.post("/editor/check")
+async def editor_check(request: Request, _: InstructorDep, __: CsrfDep, library: LibraryDep) -> Response:
+    """Check the form as the instructor types, with the same model the server saves with."""
+    form = await request.form()
+    doc, rows = document_from_form(form)
+    ident = _text(form, "ident")
+    keep = library.get(ident) if ident and ID_PATTERN.match(ident) else None
+    problems = _problems(doc, rows, keep)[1]
+    if not ident:
+        name = _text(form, "file_name")
+        if not ID_PATTERN.match(name):
+            problems.append(
+                {
+                    "field_id": "file_name",
+                    "field": "file name",
+                    "message": "use lower-case letters, digits, - and _ (at most 64)",
+                }
+            )
+    return JSONResponse({"problems": problems})
+
+
+@router.post("/editor/save")
+async def editor_save(
+    request: Request, _: InstructorDep, __: CsrfDep, library: LibraryDep, templates: TemplatesDep
+) -> Response:
+    """Save: a new file, or the opened one if it has not changed since; nothing is lost on refusal."""
+    form = await request.form()
+    doc, rows = document_from_form(form)
+    ident = _text(form, "ident") or None
+    base_hash = _text(form, "base_hash") or None
+    file_name = _text(form, "file_name")
+    original_text, original, suffix = None, None, ".yaml"
+    if ident:
+        try:
+            path, raw = read_source(library.folder, ident)
+            original_text, suffix = raw.decode("utf-8-sig"), path.suffix
+            original = library.get(ident)
+        except (InvalidScenario, UnicodeDecodeError):
+            original = None
+    scenario, problems = _problems(doc, rows, original)
+    target = ident or file_name
+    if not ident and not ID_PATTERN.match(file_name):
+        problems.append(
+            {
+                "field_id": "file_name",
+                "field": "file name",
+                "message": "use lower-case letters, digits, - and _ (at most 64)",
+            }
+        )
+    if problems or scenario is None:
+        return _editor(
+            request,
+            templates,
+            scenario=doc,
+            ident=ident,
+            base_hash=base_hash,
+            file_name=file_name,
+            problems=problems,
+            message="Not saved: fix the problems marked below.",
+            status=422,
+        )
+    full = doc | _kept(original)
+    text = json.dumps(full, indent=2, ensure_ascii=False) + "\n" if suffix == ".json" else render(full, original_text)
+    try:
+        save(library.folder, target, text, base_hash if ident else None)
+    except Conflict as conflict:
+        return _editor(
+            request,
+            templates,
+            scenario=doc,
+            ident=ident,
+            base_hash=base_hash,
+            file_name=file_name,
+            message=str(conflict),
+            status=409,
+        )
+    return RedirectResponse(f"/scenarios/{target}?saved=1", status_code=303)
+
+
+@router.get("/scenarios/{scenario_id}/download")
+def download(scenario_id: str, _: InstructorDep, library: LibraryDep) -> Response:
+    """The scenario's file, exactly as it is on disk."""
+    path, raw = read_source(library.folder, scenario_id)
+    media = "application/json" if path.suffix == ".json" else "application/yaml"
+    return Response(raw, media_type=media, headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
+
+
+@router.post("/scenarios/{scenario_id}/duplicate")
+def duplicate(
+    scenario_id: str, _: InstructorDep, __: CsrfDep, library: LibraryDep, new_name: Annotated[str, Form(max_length=64)]
+) -> Response:
+    """Copy a scenario, comments and all, under a new name."""
+    path, raw = read_source(library.folder, scenario_id)
+    save(library.folder, new_name.strip(), raw.decode("utf-8-sig"), None)
+    return RedirectResponse(f"/scenarios/{new_name.strip()}/edit", status_code=303)
+
+
+@router.post("/editor/upload", response_class=HTMLResponse)
+async def upload(
+    request: Request,
+    _: InstructorDep,
+    __: CsrfDep,
+    library: LibraryDep,
+    templates: TemplatesDep,
+    file: Annotated[UploadFile, File()],
+    name: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Add a scenario from a file: checked like `unsc-sim validate`, kept byte for byte when valid."""
+    raw = await file.read(MAX_BYTES + 1)
+    upload_name = Path(file.filename or "upload.yaml").name
+    ident = name.strip() or Path(upload_name).stem.lower().replace(" ", "-")
+    problems: list[Problem] = []
+    try:
+        load_bytes(raw, upload_name)
+        save(library.folder, ident, raw.decode("utf-8-sig"), None)
+    except InvalidScenario as invalid:
+        problems = invalid.problems
+    except Conflict as conflict:
+        problems = [Problem(("file_name",), str(conflict))]
+    if problems:
+        context = {
+            "years": councils.years(),
+            "choices": [e for e in library.entries() if e.scenario is not None],
+            "csrf": csrf_token(request),
+            "problems": problems,
+            "upload_name": upload_name,
+        }
+        return templates.TemplateResponse(request, "editor/start.html", context, status_code=422)
+    return RedirectResponse(f"/scenarios/{ident}/edit", status_code=303)

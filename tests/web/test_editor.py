@@ -1,0 +1,192 @@
+"""Scenario authoring in the browser's forms: new, edit with comments kept, conflicts, upload, share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.settings import Settings
+from app.web import create_app
+from tests.conftest import GOOD
+
+TOKEN = "editor-instructor-token"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def instructor(scenarios: Path, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(scenarios_dir=scenarios, data_dir=tmp_path / "data", instructor_token=TOKEN)
+    with TestClient(create_app(settings), headers={"Accept": "text/html"}) as client:
+        client.get(f"/instructor?token={TOKEN}")
+        yield client
+
+
+def form_of(client: TestClient, url: str) -> dict[str, str]:
+    """The editor's form as a browser would submit it (inputs, checked boxes, selected options, textareas)."""
+    import re
+
+    html = client.get(url).text
+    form = html.split('<form id="editor"')[1].split("</form>")[0]
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name:
+            continue
+        if 'type="checkbox"' in tag or 'type="radio"' in tag:
+            if " checked" in tag:
+                data[name.group(1)] = value.group(1) if value and 'type="radio"' in tag else "on"
+            continue
+        data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[name] = body
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]+)" selected', options)
+        data[name] = chosen.group(1) if chosen else "undecided"
+    import html as html_module
+
+    return {k: html_module.unescape(v) for k, v in data.items()}
+
+
+def test_new_scenario_from_a_year_saves_readable_yaml(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2026")
+    assert data["m0_name"] == "Bahrain" and data["rows"] == "16"
+    data |= {
+        "file_name": "class-2026",
+        "title": "Our class, 2026",
+        "question": "Adopt the agenda?",
+        "m1_vote": "no",
+        "date": "2026-12-01",
+    }
+    response = instructor.post("/editor/save", data=data, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/scenarios/class-2026")
+    text = (scenarios / "class-2026.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "title: Our class, 2026" in text and "date: 2026-12-01" in text
+    assert "Our class, 2026" in instructor.get("/").text
+    board = instructor.get("/scenarios/class-2026").text
+    assert "China" in board and 'name="CHN" value="no" checked' in board
+
+
+def test_editing_keeps_comments_order_and_style(instructor: TestClient, scenarios: Path) -> None:
+    path = scenarios / "syria-2018-agenda.yaml"
+    before = path.read_text(encoding="utf-8")
+    data = form_of(instructor, "/scenarios/syria-2018-agenda/edit")
+    data |= {"title": "Syria, 2018", "m0_vote": "yes"}
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        ('title: "Human rights in Syria, March 2018: eight is not nine"', 'title: "Syria, 2018"'),
+        ("  - {code: BOL, name: Bolivia, vote: no}", "  - {code: BOL, name: Bolivia, vote: yes}"),
+    ]
+    assert "# REAL: every vote below" in after and "record:" in after  # comments and the record survive
+
+
+def test_saving_over_a_file_changed_meanwhile_is_refused_and_keeps_the_edits(
+    instructor: TestClient, scenarios: Path
+) -> None:
+    data = form_of(instructor, "/scenarios/syria-2018-agenda/edit")
+    path = scenarios / "syria-2018-agenda.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# edited in a text editor\n", encoding="utf-8")
+    response = instructor.post("/editor/save", data=data | {"title": "My unsaved title"})
+    assert response.status_code == 409
+    assert "changed since you opened it" in response.text and "My unsaved title" in response.text
+    assert "# edited in a text editor" in path.read_text(encoding="utf-8")
+
+
+def test_invalid_form_is_not_saved_and_each_problem_sits_by_its_field(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2019") | {
+        "file_name": "broken-class",
+        "m3_code": "bad code",
+        "title": "",
+    }
+    response = instructor.post("/editor/save", data=data)
+    assert response.status_code == 422
+    assert 'id="err-m3_code" data-error-for="m3_code">&#39;bad code&#39; is not a valid code' in response.text
+    assert 'id="err-title" data-error-for="title">this field is required' in response.text
+    assert not (scenarios / "broken-class.yaml").exists()
+
+
+def test_live_check_answers_with_field_ids(instructor: TestClient) -> None:
+    data = form_of(instructor, "/editor/new?year=2019") | {"file_name": "ok", "m2_code": "", "m2_name": ""}
+    csrf = instructor.cookies["unsc_csrf"]
+    problems = instructor.post("/editor/check", data=data, headers=JSON | {"X-CSRF-Token": csrf}).json()["problems"]
+    assert [p["field_id"] for p in problems] == ["members"]
+    assert "14 are listed" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("name", ["../evil", "UPPER", "a/b", ".hidden", "x" * 65])
+def test_file_names_outside_the_allowlist_are_refused(instructor: TestClient, scenarios: Path, name: str) -> None:
+    data = form_of(instructor, "/editor/new?year=2019") | {"file_name": name}
+    assert instructor.post("/editor/save", data=data).status_code == 422
+    assert not list(scenarios.parent.glob("evil*")) and not (scenarios / "a").exists()
+
+
+def test_a_new_file_never_overwrites_an_existing_one(instructor: TestClient, scenarios: Path) -> None:
+    before = (scenarios / "syria-2018-agenda.yaml").read_bytes()
+    data = form_of(instructor, "/editor/new?year=2019") | {"file_name": "syria-2018-agenda"}
+    response = instructor.post("/editor/save", data=data)
+    assert response.status_code == 409 and "already exists" in response.text
+    assert (scenarios / "syria-2018-agenda.yaml").read_bytes() == before
+
+
+def test_upload_download_and_duplicate(instructor: TestClient, scenarios: Path) -> None:
+    csrf = instructor.cookies["unsc_csrf"]
+    response = instructor.post(
+        "/editor/upload",
+        data={"csrf": csrf},
+        files={"file": ("My Class.yaml", GOOD.encode(), "application/yaml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/scenarios/my-class/edit"
+    assert (scenarios / "my-class.yaml").read_text(encoding="utf-8") == GOOD
+    download = instructor.get("/scenarios/my-class/download")
+    assert download.content == GOOD.encode() and "attachment" in download.headers["content-disposition"]
+    response = instructor.post(
+        "/scenarios/my-class/duplicate", data={"csrf": csrf, "new_name": "my-class-b"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and (scenarios / "my-class-b.yaml").read_text(encoding="utf-8") == GOOD
+
+
+def test_a_bad_upload_is_refused_with_the_command_lines_errors(instructor: TestClient, scenarios: Path) -> None:
+    csrf = instructor.cookies["unsc_csrf"]
+    bad = GOOD.replace("vote: undecided", "vote: perhaps").encode()
+    response = instructor.post(
+        "/editor/upload", data={"csrf": csrf}, files={"file": ("oops.yaml", bad, "application/yaml")}
+    )
+    assert response.status_code == 422
+    assert (
+        "oops.yaml was not added" in response.text and "line 8" in response.text and "members[4].vote" in response.text
+    )
+    response = instructor.post(
+        "/editor/upload", data={"csrf": csrf}, files={"file": ("big.yaml", b"#" * 300_000, "application/yaml")}
+    )
+    assert response.status_code in (413, 422)
+    assert not (scenarios / "oops.yaml").exists() and not (scenarios / "big.yaml").exists()
+
+
+def test_a_student_reaches_none_of_the_editor(instructor: TestClient) -> None:
+    with TestClient(instructor.app, headers={"Accept": "text/html"}) as student:
+        student.get("/join")
+        csrf = student.cookies["unsc_csrf"]
+        for url in (
+            "/editor",
+            "/editor/new?year=2019",
+            "/scenarios/syria-2018-agenda/edit",
+            "/scenarios/syria-2018-agenda/download",
+        ):
+            assert student.get(url).status_code == 403, url
+        assert student.post("/editor/save", data={"csrf": csrf, "file_name": "x", "rows": "0"}).status_code == 403
+        assert student.post("/editor/check", data={"csrf": csrf}).status_code == 403
+        assert (
+            student.post("/scenarios/syria-2018-agenda/duplicate", data={"csrf": csrf, "new_name": "x"}).status_code
+            == 403
+        )
+        assert (
+            student.post("/editor/upload", data={"csrf": csrf}, files={"file": ("a.yaml", GOOD.encode())}).status_code
+            == 403
+        )

@@ -118,7 +118,14 @@ def _line_of(path: FieldPath, lines: dict[FieldPath, int]) -> int | None:
 
 def parse_text(text: str, source: str) -> tuple[Any, dict[FieldPath, int]]:
     """Parse YAML (or JSON) text into plain data, with the line of each field."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader checks every character here, before any parsing
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise InvalidScenario(
+            [Problem((), f"the file holds a character YAML does not allow (code {error.character:#06x}); remove it", line)],
+            source,
+        ) from None
     try:
         node = loader.get_single_node()
         lines: dict[FieldPath, int] = {}

@@ -110,6 +110,11 @@ def test_not_utf8() -> None:
     assert "not UTF-8" in str(error) and error.problems[0].line == 1
 
 
+def test_control_characters_are_refused_with_their_line() -> None:
+    error = problems("title: a\nquestion: b\x00\n")
+    assert "character YAML does not allow (code 0x0000)" in str(error) and error.problems[0].line == 2
+
+
 def test_deep_nesting_is_refused_without_crashing() -> None:
     assert "nested" in str(problems("title: " + "[" * 5000 + "]" * 5000 + "\n"))
 

@@ -48,6 +48,8 @@ class ErrorOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body could not be read (for example, not UTF-8 JSON)"},
+    413: {"model": ErrorOut, "description": "The body is larger than 512 KB"},
     404: {"model": ErrorOut, "description": "No such scenario"},
     422: {"model": ErrorOut, "description": "The scenario is not valid; each problem names its field"},
 }
@@ -85,7 +87,7 @@ def list_scenarios(library: LibraryDep) -> ScenarioList:
     "/api/scenarios/{scenario_id}",
     response_model=Scenario,
     response_model_exclude_none=True,
-    responses=ERRORS,
+    responses={code: ERRORS[code] for code in (404, 422)},
     tags=["scenarios"],
     summary="One scenario",
 )
@@ -95,7 +97,7 @@ def get_scenario(scenario_id: str, library: LibraryDep) -> Scenario:
 
 
 @router.post(
-    "/api/tally", response_model=Outcome, responses={422: ERRORS[422]}, tags=["votes"], summary="Decide a vote"
+    "/api/tally", response_model=Outcome, responses={code: ERRORS[code] for code in (400, 413, 422)}, tags=["votes"], summary="Decide a vote"
 )
 def post_tally(scenario: Scenario) -> Outcome:
     """Apply Article 27 to a scenario document (the same fields as a file) and explain the outcome."""

@@ -30,6 +30,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || echo "note: wrk is not installed (apt-get install wrk); the tally benchmark uses an asyncio client instead"
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -123,7 +123,11 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[FieldPath, int]]:
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
         raise InvalidScenario(
-            [Problem((), f"the file holds a character YAML does not allow (code {error.character:#06x}); remove it", line)],
+            [
+                Problem(
+                    (), f"the file holds a character YAML does not allow (code {error.character:#06x}); remove it", line
+                )
+            ],
             source,
         ) from None
     try:

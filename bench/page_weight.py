@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import Row, format_table  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.live_server import LiveServer  # noqa: E402
 
@@ -55,15 +56,29 @@ def measure() -> list[tuple[str, int, int, int]]:
     return rows
 
 
+TITLE = "Page weight: bytes and requests of each page's first load"
+TARGET = "under 60 KB uncompressed, and no request to another host"
+
+
+def rows() -> list[Row]:
+    return [
+        {
+            "page": name,
+            "bytes": size,
+            "KB": size / 1024,
+            "requests": requests,
+            "external requests": external,
+            "verdict": "ok" if size < LIMIT and external == 0 else "MISSED",
+        }
+        for name, size, requests, external in measure()
+    ]
+
+
 def main() -> int:
-    rows = measure()
-    print(f"{'page':<24} {'bytes':>8} {'KB':>6} {'requests':>9} {'external':>9}  target <60 KB, 0 external")
-    ok = True
-    for name, size, requests, external in rows:
-        good = size < LIMIT and external == 0
-        ok = ok and good
-        print(f"{name:<24} {size:>8} {size / 1024:>6.1f} {requests:>9} {external:>9}  {'ok' if good else 'OVER'}")
-    return 0 if ok else 1
+    table = rows()
+    print(format_table(table))
+    print(f"target: {TARGET}")
+    return 0 if all(r["verdict"] == "ok" for r in table) else 1
 
 
 if __name__ == "__main__":

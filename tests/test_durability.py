@@ -92,3 +92,61 @@ def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
         restarted.wait(timeout=10)
         if restarted.stdout:
             restarted.stdout.close()
+
+
+def test_sigkill_during_a_burst_keeps_every_acknowledged_vote_exactly_once(tmp_path: Path) -> None:
+    import threading
+
+    port = _port()
+    server = _serve(tmp_path, port)
+    room = Room(f"http://127.0.0.1:{port}", TOKEN)
+    session_id, _ = room.start("council-2026")
+    members = [m["code"] for m in room.export()["delegations"]]
+    for member in members:
+        room.join(member)
+    acknowledged: list[tuple[int, str, str]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def voter(member: str) -> None:
+        for turn in range(10_000):
+            if stop.is_set():
+                return
+            vote = ("yes", "no", "abstain")[turn % 3]
+            try:
+                answer = room.vote(member, vote)
+            except httpx.HTTPError:
+                return  # the server died mid-request: this vote was never acknowledged
+            with lock:
+                acknowledged.append((answer["version"], member, vote))
+
+    threads = [threading.Thread(target=voter, args=(m,)) for m in members]
+    for thread in threads:
+        thread.start()
+    while len(acknowledged) < 60:
+        time.sleep(0.01)
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    if server.stdout:
+        server.stdout.close()
+    room.close()
+
+    restarted = _serve(tmp_path, port)
+    try:
+        after = Room(f"http://127.0.0.1:{port}", TOKEN)
+        data = after.export(session_id)
+        after.close()
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=10)
+        if restarted.stdout:
+            restarted.stdout.close()
+    votes = [(e["version"], e["member"], e["detail"]) for e in data["audit"] if e["action"] == "vote"]
+    assert set(acknowledged) <= set(votes)  # every acknowledged vote survived the kill
+    versions = [e["version"] for e in data["audit"]]
+    assert len(versions) == len(set(versions)) and len(votes) == len(set(votes))  # and none is there twice
+    latest = {member: "undecided" for member in members} | {member: vote for _, member, vote in sorted(votes)}
+    assert {d["code"]: d["vote"] for d in data["delegations"]} == latest  # each seat shows its last committed vote

@@ -72,3 +72,18 @@ def test_hidden_votes_never_travel_to_students(server: LiveServer) -> None:
 
 def test_unknown_session_stream_is_404(server: LiveServer, tmp_path: Path) -> None:
     assert httpx.get(server.url + "/s/nope/events").status_code == 404
+
+
+def test_a_stuck_listener_delays_nobody_and_reconnecting_listeners_catch_up(server: LiveServer) -> None:
+    """Real sockets: 40 listeners and one that never reads; votes; then 4 drop and come back at once."""
+    import asyncio
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.live_fanout import run
+
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: Playwright may hold this thread's
+        result = pool.submit(asyncio.run, run(server.port, os.getpid(), 40, 0, 5, 1, token=INSTRUCTOR_TOKEN)).result()
+    assert result["lost"] == 0  # every listener that reads got every version, despite the stuck one
+    assert result["samples"] == 40 * 5
+    assert result["reconnected"] == result["reconnecting"] == 4  # and each came back to the latest version

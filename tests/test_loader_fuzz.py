@@ -17,16 +17,48 @@ from tests.conftest import GOOD
 FAST = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
     st.sampled_from(["yes", "no", "abstain", "undecided", "USA", "2019-12-10", "~", "&a", "*a", "!!binary", "null"]),
 )
 documents = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=6), st.dictionaries(st.text(max_size=12), children, max_size=6)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=6), st.dictionaries(st.text(max_size=12), children, max_size=6)
+    ),
     max_leaves=40,
 )
-YAML_NOISE = st.sampled_from(["&x ", "*x", "!!python/object:os.system ", "!t ", "{", "}", "[", "]", ": ", "- ", "\t", "\x00",
-                              "\ufeff", "%YAML 1.1\n", "---\n", "...\n", "? ", "|", ">", "#", "'", '"', "\\", "<<: *x\n"])
+YAML_NOISE = st.sampled_from(
+    [
+        "&x ",
+        "*x",
+        "!!python/object:os.system ",
+        "!t ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ": ",
+        "- ",
+        "\t",
+        "\x00",
+        "\ufeff",
+        "%YAML 1.1\n",
+        "---\n",
+        "...\n",
+        "? ",
+        "|",
+        ">",
+        "#",
+        "'",
+        '"',
+        "\\",
+        "<<: *x\n",
+    ]
+)
 
 
 def load_or_refuse(loader: Any, data: Any) -> None:
@@ -59,7 +91,10 @@ def test_a_good_file_with_yaml_noise_spliced_in(position: int, noise: list[str])
 
 
 @FAST
-@given(st.sampled_from(["title", "question", "matter", "members", "president", "date", "rules", "record", "verdict"]), documents)
+@given(
+    st.sampled_from(["title", "question", "matter", "members", "president", "date", "rules", "record", "verdict"]),
+    documents,
+)
 def test_each_field_replaced_by_anything(field: str, value: Any) -> None:
     data = yaml.safe_load(GOOD)
     data[field] = value
@@ -67,8 +102,11 @@ def test_each_field_replaced_by_anything(field: str, value: Any) -> None:
 
 
 @FAST
-@given(st.integers(min_value=0, max_value=14), st.sampled_from(["code", "name", "vote", "permanent", "party_to_dispute", "brief", "x"]),
-       documents)
+@given(
+    st.integers(min_value=0, max_value=14),
+    st.sampled_from(["code", "name", "vote", "permanent", "party_to_dispute", "brief", "x"]),
+    documents,
+)
 def test_each_member_field_replaced_by_anything(index: int, field: str, value: Any) -> None:
     data = yaml.load(GOOD, Loader=yaml.BaseLoader)
     data["members"][index][field] = value

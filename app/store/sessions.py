@@ -47,6 +47,8 @@ class SessionStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # A session's copy of its scenario never changes, so it is parsed once, not on every vote.
+        self._scenarios: dict[str, Scenario] = {}
 
     # Reading
 
@@ -54,7 +56,9 @@ class SessionStore:
         row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
         if row is None:
             raise NotFound("no such session (it may have ended and expired)")
-        scenario = Scenario.model_validate_json(row["scenario_json"])
+        scenario = self._scenarios.get(session_id)
+        if scenario is None:
+            scenario = self._scenarios[session_id] = Scenario.model_validate_json(row["scenario_json"])
         members = {m.code: m for m in scenario.members}
         seat_rows = conn.execute(
             select(seats).where(seats.c.session_id == session_id).order_by(seats.c.position)
@@ -290,6 +294,8 @@ class SessionStore:
                 or_(sessions.c.ended_at < _iso(ended_before), sessions.c.updated_at < _iso(idle_before))
             )
             ids = conn.execute(doomed).scalars().all()
+            for session_id in ids:
+                self._scenarios.pop(session_id, None)
             if ids:
                 conn.execute(delete(audit).where(audit.c.session_id.in_(ids)))
                 conn.execute(delete(seats).where(seats.c.session_id.in_(ids)))

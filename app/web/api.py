@@ -56,7 +56,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/healthz", tags=["meta"], summary="Health check")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """Answers ``{"status": "ok"}`` while the server is up."""
     return {"status": "ok"}
 
@@ -97,10 +97,15 @@ def get_scenario(scenario_id: str, library: LibraryDep) -> Scenario:
 
 
 @router.post(
-    "/api/tally", response_model=Outcome, responses={code: ERRORS[code] for code in (400, 413, 422)}, tags=["votes"], summary="Decide a vote"
+    "/api/tally",
+    response_model=Outcome,
+    responses={code: ERRORS[code] for code in (400, 413, 422)},
+    tags=["votes"],
+    summary="Decide a vote",
 )
-def post_tally(scenario: Scenario) -> Outcome:
+async def post_tally(scenario: Scenario) -> Outcome:
     """Apply Article 27 to a scenario document (the same fields as a file) and explain the outcome."""
+    # Pure computation well under a millisecond: run it on the event loop, not a worker thread.
     return tally(check_scenario(scenario))
 
 

@@ -24,7 +24,7 @@ def test_ninth_yes_convenes_the_meeting_without_a_reload(page: Any, live_server:
     expect(verdict(page)).to_have_text("Not decided yet")
     expect(page.locator('[data-field="pivotal-names"]')).to_have_text("United States")
     page.evaluate("window.notReloaded = true")
-    page.locator('fieldset[data-code="USA"] label.choice-yes').click()
+    page.locator('fieldset[data-code="USA"] label.c-yes').click()
     expect(verdict(page)).to_have_text("The meeting convenes")
     expect(page.locator('[data-field="progress"]')).to_have_text("9 of 9")
     expect(page.locator('g.seat[data-code="USA"] .symbol')).to_have_text("✓")
@@ -49,8 +49,8 @@ def test_a_shared_link_restores_the_votes(page: Any, live_server: LiveServer) ->
 def test_veto_is_shown_with_its_authors(page: Any, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/scenarios/venezuela-2019-draft-vetoed")
     expect(page.locator('[data-field="vetoed-names"]')).to_have_text("China, Russian Federation")
-    page.locator('fieldset[data-code="CHN"] label.choice-abstain').click()
-    page.locator('fieldset[data-code="RUS"] label.choice-abstain').click()
+    page.locator('fieldset[data-code="CHN"] label.c-abstain').click()
+    page.locator('fieldset[data-code="RUS"] label.c-abstain').click()
     expect(verdict(page)).to_have_text("The draft resolution is adopted")
     expect(page.locator('[data-field="vetoed"]')).to_be_hidden()
 
@@ -72,7 +72,7 @@ def test_without_javascript_the_form_posts_and_the_page_answers(browser: Any, li
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + DEC_2019)
-    page.locator('fieldset[data-code="USA"] label.choice-yes').click()
+    page.locator('fieldset[data-code="USA"] label.c-yes').click()
     page.locator("button", has_text="Count the votes").first.click()
     expect(verdict(page)).to_have_text("The meeting convenes")
     assert "USA=yes" in page.url

@@ -44,16 +44,16 @@ def test_build_save_vote_download_break_and_see_the_error(browser: Any, live_ser
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Climate and security, 2026", exact=True).click()
     for code in ("BHR", "COL", "COD", "DNK", "FRA", "GRC", "LVA", "LBR", "PAK", "PAN"):
-        page.locator(f'fieldset[data-code="{code}"] label.choice-yes').click()
+        page.locator(f'fieldset[data-code="{code}"] label.c-yes').click()
     expect(page.locator('[data-field="vetoed-names"]')).to_have_text("China")
-    page.locator('fieldset[data-code="CHN"] label.choice-abstain').click()
+    page.locator('fieldset[data-code="CHN"] label.c-abstain').click()
     expect(page.locator('[data-field="headline"]')).to_have_text("Not decided yet")  # three permanent members undecided
     expect(page.locator('[data-field="pivotal-names"]')).to_have_text(
         "Russian Federation, United Kingdom, United States"
     )
-    page.locator('fieldset[data-code="RUS"] label.choice-abstain').click()
-    page.locator('fieldset[data-code="GBR"] label.choice-yes').click()
-    page.locator('fieldset[data-code="USA"] label.choice-absent').click()
+    page.locator('fieldset[data-code="RUS"] label.c-abstain').click()
+    page.locator('fieldset[data-code="GBR"] label.c-yes').click()
+    page.locator('fieldset[data-code="USA"] label.c-absent').click()
     expect(page.locator('[data-field="headline"]')).to_have_text("The draft is adopted")
 
     with page.expect_download() as download_info:

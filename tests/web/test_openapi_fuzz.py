@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -27,4 +26,10 @@ def test_api_answers_as_documented(case: schemathesis.Case) -> None:
 
 def test_the_api_is_described() -> None:
     paths = APP.openapi()["paths"]
-    assert {"/api/scenarios", "/api/scenarios/{scenario_id}", "/api/tally", "/api/scenario.schema.json", "/healthz"} <= set(paths)
+    assert {
+        "/api/scenarios",
+        "/api/scenarios/{scenario_id}",
+        "/api/tally",
+        "/api/scenario.schema.json",
+        "/healthz",
+    } <= set(paths)

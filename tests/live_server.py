@@ -17,7 +17,7 @@ from tests.conftest import BUNDLED
 INSTRUCTOR_TOKEN = "live-server-instructor-token"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -27,7 +27,7 @@ class LiveServer:
     def __init__(self, root: Path) -> None:
         self.scenarios = root / "scenarios"
         shutil.copytree(BUNDLED, self.scenarios)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         settings = Settings(scenarios_dir=self.scenarios, data_dir=root / "data", instructor_token=INSTRUCTOR_TOKEN)
         self.app = create_app(settings)

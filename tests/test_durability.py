@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,10 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import BUNDLED
+from tests.live_server import free_port
 from tests.room import Room
 
 TOKEN = "durability-instructor-token"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
@@ -56,7 +50,7 @@ def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
-    port = _port()
+    port = free_port()
     server = _serve(tmp_path, port)
     acknowledged: dict[str, str] = {}
     try:
@@ -97,7 +91,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
 def test_sigkill_during_a_burst_keeps_every_acknowledged_vote_exactly_once(tmp_path: Path) -> None:
     import threading
 
-    port = _port()
+    port = free_port()
     server = _serve(tmp_path, port)
     room = Room(f"http://127.0.0.1:{port}", TOKEN)
     session_id, _ = room.start("council-2026")

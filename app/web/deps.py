@@ -7,8 +7,10 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from app.live import Broker
 from app.scenario_files import Library
 from app.settings import Settings
+from app.store.sessions import SessionStore
 
 
 def _library(request: Request) -> Library:
@@ -23,6 +25,16 @@ def _settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
+def _store(request: Request) -> SessionStore:
+    return cast(SessionStore, request.app.state.store)
+
+
+def _broker(request: Request) -> Broker:
+    return cast(Broker, request.app.state.broker)
+
+
 LibraryDep = Annotated[Library, Depends(_library)]
+StoreDep = Annotated[SessionStore, Depends(_store)]
+BrokerDep = Annotated[Broker, Depends(_broker)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

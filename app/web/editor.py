@@ -64,6 +64,18 @@ def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
     return doc, rows
 
 
+def file_name_problems(name: str) -> list[dict[str, str]]:
+    if ID_PATTERN.match(name):
+        return []
+    return [
+        {
+            "field_id": "file_name",
+            "field": "file name",
+            "message": "use lower-case letters, digits, - and _ (at most 64)",
+        }
+    ]
+
+
 def field_id(path: FieldPath, rows: list[int]) -> str:
     """Where on the form a problem belongs: ``members[3].code`` is row ``rows[3]``'s code box."""
     if len(path) >= 3 and path[0] == "members" and isinstance(path[1], int) and path[1] < len(rows):
@@ -140,15 +152,21 @@ def _editor(
 @router.get("/editor", response_class=HTMLResponse)
 def editor_start(request: Request, _: InstructorDep, library: LibraryDep, templates: TemplatesDep) -> Response:
     """Start a scenario: from a year's Council, from an existing scenario, or from a file."""
-    choices = [e for e in library.entries() if e.scenario is not None]
+    return _start_page(request, templates, library)
+
+
+def _start_page(
+    request: Request, templates: Any, library: Any, problems: list[Problem] | None = None, upload_name: str = ""
+) -> Response:
     context = {
         "years": councils.years(),
-        "choices": choices,
+        "choices": [e for e in library.entries() if e.scenario is not None],
         "csrf": csrf_token(request),
-        "problems": [],
-        "upload_name": "",
+        "problems": problems or [],
+        "upload_name": upload_name,
     }
-    return templates.TemplateResponse(request, "editor/start.html", context)
+    status = 422 if problems else 200
+    return templates.TemplateResponse(request, "editor/start.html", context, status_code=status)  # type: ignore[no-any-return]
 
 
 @router.get("/editor/new", response_class=HTMLResponse)
@@ -190,15 +208,7 @@ async def editor_check(request: Request, _: InstructorDep, __: CsrfDep, library:
     keep = library.get(ident) if ident and ID_PATTERN.match(ident) else None
     problems = _problems(doc, rows, keep)[1]
     if not ident:
-        name = _text(form, "file_name")
-        if not ID_PATTERN.match(name):
-            problems.append(
-                {
-                    "field_id": "file_name",
-                    "field": "file name",
-                    "message": "use lower-case letters, digits, - and _ (at most 64)",
-                }
-            )
+        problems += file_name_problems(_text(form, "file_name"))
     return JSONResponse({"problems": problems})
 
 
@@ -222,14 +232,8 @@ async def editor_save(
             original = None
     scenario, problems = _problems(doc, rows, original)
     target = ident or file_name
-    if not ident and not ID_PATTERN.match(file_name):
-        problems.append(
-            {
-                "field_id": "file_name",
-                "field": "file name",
-                "message": "use lower-case letters, digits, - and _ (at most 64)",
-            }
-        )
+    if not ident:
+        problems += file_name_problems(file_name)
     if problems or scenario is None:
         return _editor(
             request,
@@ -301,12 +305,5 @@ async def upload(
     except Conflict as conflict:
         problems = [Problem(("file_name",), str(conflict))]
     if problems:
-        context = {
-            "years": councils.years(),
-            "choices": [e for e in library.entries() if e.scenario is not None],
-            "csrf": csrf_token(request),
-            "problems": problems,
-            "upload_name": upload_name,
-        }
-        return templates.TemplateResponse(request, "editor/start.html", context, status_code=422)
+        return _start_page(request, templates, library, problems, upload_name)
     return RedirectResponse(f"/scenarios/{ident}/edit", status_code=303)

@@ -7,10 +7,10 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -31,22 +31,12 @@ from app.web.auth import (
     token_matches,
 )
 from app.web.board import chamber_context, script_data
-from app.web.deps import LibraryDep, SettingsDep, TemplatesDep
+from app.web.deps import BrokerDep, LibraryDep, SettingsDep, StoreDep, TemplatesDep
 from app.web.ratelimit import RateLimiter
 
 router = APIRouter(include_in_schema=False)
 
 
-def _store(request: Request) -> SessionStore:
-    return cast(SessionStore, request.app.state.store)
-
-
-def _broker(request: Request) -> Broker:
-    return cast(Broker, request.app.state.broker)
-
-
-StoreDep = Annotated[SessionStore, Depends(_store)]
-BrokerDep = Annotated[Broker, Depends(_broker)]
 STUDENT_CHOICES = (Vote.YES, Vote.NO, Vote.ABSTAIN)
 
 
@@ -59,7 +49,8 @@ def payloads(view: SessionView) -> Payloads:
 
 
 def publish(request: Request, view: SessionView) -> None:
-    _broker(request).publish(view.id, payloads(view))
+    broker: Broker = request.app.state.broker
+    broker.publish(view.id, payloads(view))
 
 
 def wants_json(request: Request) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.domain.errors import InvalidScenario
-from app.domain.rules import Outcome, tally
+from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Scenario
 from app.domain.votes import OutcomeKind
 from app.scenario_files import is_scenario_file, load_file
@@ -48,11 +48,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def verdict_text(scenario: Scenario, outcome: Outcome) -> str:
-    if outcome.outcome is OutcomeKind.ADOPTED:
-        return scenario.verdict.adopted
-    if outcome.outcome is OutcomeKind.NOT_ADOPTED:
-        return scenario.verdict.not_adopted
-    return "Pending: undecided members can still change the result"
+    if outcome.outcome is OutcomeKind.PENDING:
+        return "Pending: undecided members can still change the result"
+    return headline(scenario, outcome)
 
 
 def _render(scenario: Scenario, outcome: Outcome) -> str:

@@ -187,3 +187,15 @@ def tally(scenario: Scenario, votes: Mapping[str, Vote] | None = None) -> Outcom
     return decide(
         scenario.members, scenario.starting_votes if votes is None else votes, scenario.matter, scenario.required
     )
+
+
+PENDING_HEADLINE = "Not decided yet"
+
+
+def headline(scenario: Scenario, outcome: Outcome) -> str:
+    """The result in the scenario's own words ("The meeting convenes"), or that it is still open."""
+    if outcome.outcome is OutcomeKind.ADOPTED:
+        return scenario.verdict.adopted
+    if outcome.outcome is OutcomeKind.NOT_ADOPTED:
+        return scenario.verdict.not_adopted
+    return PENDING_HEADLINE

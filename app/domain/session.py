@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.errors import Conflict, NotFound
-from app.domain.rules import Outcome, tally
+from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Scenario
-from app.domain.votes import OutcomeKind, Vote
+from app.domain.votes import Vote
 
 # No 0/O/Q/G, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector is typed right the first time.
 JOIN_ALPHABET = "ACDEFHJKMNPRTUVWXY3469"
@@ -103,14 +103,6 @@ def ensure_not_ended(view: SessionView) -> None:
         raise Conflict("this session has ended")
 
 
-def headline(view: SessionView, outcome: Outcome) -> str:
-    if outcome.outcome is OutcomeKind.ADOPTED:
-        return view.scenario.verdict.adopted
-    if outcome.outcome is OutcomeKind.NOT_ADOPTED:
-        return view.scenario.verdict.not_adopted
-    return "Not decided yet"
-
-
 def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
     """What a live page receives. Unless ``for_instructor``, hidden votes stay hidden and holders stay anonymous."""
     hidden = view.votes_hidden and not for_instructor
@@ -138,5 +130,5 @@ def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
         "voted": sum(1 for s in view.seats if s.vote is not Vote.UNDECIDED),
         "seats": seats,
         "outcome": None if hidden else outcome.model_dump(mode="json"),
-        "headline": "Votes are hidden until voting closes" if hidden else headline(view, outcome),
+        "headline": "Votes are hidden until voting closes" if hidden else headline(view.scenario, outcome),
     }

@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.domain.errors import InvalidScenario, Problem
-from app.domain.rules import Outcome, tally
+from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Member, Scenario
-from app.domain.votes import OutcomeKind, Vote
+from app.domain.votes import Vote
 
 VIEW_WIDTH = 1000
 VIEW_HEIGHT = 610
@@ -123,14 +123,6 @@ def votes_from_params(scenario: Scenario, params: Mapping[str, str]) -> dict[str
 
 def votes_query(votes: Mapping[str, Vote]) -> str:
     return urlencode({code: vote.value for code, vote in votes.items()})
-
-
-def headline(scenario: Scenario, outcome: Outcome) -> str:
-    if outcome.outcome is OutcomeKind.ADOPTED:
-        return scenario.verdict.adopted
-    if outcome.outcome is OutcomeKind.NOT_ADOPTED:
-        return scenario.verdict.not_adopted
-    return "Not decided yet"
 
 
 def chamber_context(

@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from app.domain.errors import Conflict, NotFound
@@ -78,8 +79,9 @@ class SessionView:
                 return seat
         raise NotFound(f"no delegation {code!r} in this session")
 
-    @property
+    @cached_property
     def outcome(self) -> Outcome:
+        # A view is frozen, so its outcome is computed once, though each change serialises it several times.
         return tally(self.scenario, self.votes)
 
     @property

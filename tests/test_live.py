@@ -74,3 +74,11 @@ def test_publishing_from_another_thread_is_safe() -> None:
         assert (await asyncio.wait_for(listener.queue.get(), 2)).version == 9
 
     run(scenario())
+
+
+def test_an_expired_session_is_forgotten() -> None:
+    broker = Broker()
+    broker.publish("s", payload(3))
+    assert broker.latest("s") is not None
+    broker.forget("s")
+    assert broker.latest("s") is None

@@ -287,8 +287,8 @@ class SessionStore:
         action = "reset" if to_scenario else "clear"
         return self._change(session_id, "instructor", action, apply)[0]
 
-    def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> int:
-        """Delete sessions that ended, or saw no change, before the given moments."""
+    def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> list[str]:
+        """Delete sessions that ended, or saw no change, before the given moments; return their ids."""
         with self.engine.begin() as conn:
             doomed = select(sessions.c.id).where(
                 or_(sessions.c.ended_at < _iso(ended_before), sessions.c.updated_at < _iso(idle_before))
@@ -300,7 +300,7 @@ class SessionStore:
                 conn.execute(delete(audit).where(audit.c.session_id.in_(ids)))
                 conn.execute(delete(seats).where(seats.c.session_id.in_(ids)))
                 conn.execute(delete(sessions).where(sessions.c.id.in_(ids)))
-            return len(ids)
+            return list(ids)
 
 
 def export_json(view: SessionView, log: list[dict[str, Any]]) -> str:

@@ -31,7 +31,7 @@ log = logging.getLogger("unsc_sim")
 PURGE_EVERY_SECONDS = 600
 
 
-def purge_expired(store: SessionStore, settings: Settings) -> int:
+def purge_expired(store: SessionStore, settings: Settings) -> list[str]:
     now = dt.datetime.now(dt.UTC)
     return store.purge(
         ended_before=now - dt.timedelta(hours=settings.session_ended_ttl_hours),
@@ -51,8 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def purge_forever() -> None:
             while True:
                 removed = await run_in_threadpool(purge_expired, store, settings)
+                for session_id in removed:
+                    broker.forget(session_id)  # its last snapshot, kept for reconnecting listeners
                 if removed:
-                    log.info("removed %d expired session(s)", removed)
+                    log.info("removed %d expired session(s)", len(removed))
                 await asyncio.sleep(PURGE_EVERY_SECONDS)
 
         purger = asyncio.create_task(purge_forever())

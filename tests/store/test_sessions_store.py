@@ -120,12 +120,14 @@ def test_purge_removes_ended_and_idle_sessions_only(store: SessionStore) -> None
     store.set_status(ended.id, Status.ENDED)
     live = store.create("b", SCENARIO)
     now = dt.datetime.now(dt.UTC)
-    assert store.purge(ended_before=now - dt.timedelta(hours=1), idle_before=now - dt.timedelta(hours=1)) == 0
-    assert store.purge(ended_before=now + dt.timedelta(seconds=1), idle_before=now - dt.timedelta(hours=1)) == 1
+    assert store.purge(ended_before=now - dt.timedelta(hours=1), idle_before=now - dt.timedelta(hours=1)) == []
+    assert store.purge(ended_before=now + dt.timedelta(seconds=1), idle_before=now - dt.timedelta(hours=1)) == [
+        ended.id
+    ]
     with pytest.raises(NotFound):
         store.get(ended.id)
     assert store.get(live.id)
-    assert store.purge(ended_before=now, idle_before=now + dt.timedelta(seconds=1)) == 1
+    assert store.purge(ended_before=now, idle_before=now + dt.timedelta(seconds=1)) == [live.id]
 
 
 def test_export_json_has_votes_times_outcome_and_audit(store: SessionStore) -> None:

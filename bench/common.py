@@ -22,22 +22,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    data: Path, port: int, *, token: str = TOKEN, scenarios: Path | None = None, output: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
     """`unsc-sim serve` in its own process, so the load generator does not share its interpreter."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", TOKEN],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(400):
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", token]
+    if scenarios is not None:
+        command += ["--scenarios", str(scenarios)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.05)
     process.kill()
-    raise SystemExit("the server did not start")
+    process.wait()
+    said = process.stdout.read().decode() if process.stdout else ""
+    raise RuntimeError(f"the server did not start: {said}")
+
+
+async def open_sessions(
+    instructor: httpx.AsyncClient, rooms: int, token: str = TOKEN, scenario_id: str = "council-2026"
+) -> tuple[str, list[tuple[str, str]]]:
+    """Sign in as the instructor and start ``rooms`` sessions: the CSRF token, and each (session id, join code)."""
+    await instructor.get("/instructor", params={"token": token})
+    await instructor.get("/join")
+    csrf = str(instructor.cookies["unsc_csrf"])
+    sessions = []
+    for _ in range(rooms):
+        response = await instructor.post("/sessions", data={"scenario_id": scenario_id, "csrf": csrf})
+        session_id = str(response.url).split("/s/")[1].split("/")[0]
+        sessions.append((session_id, response.text.split('class="mono">')[1].split("<")[0]))
+    return csrf, sessions
 
 
 def rss_kib(pid: int) -> int:

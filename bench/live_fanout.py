@@ -30,7 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import TOKEN, Row, format_table, free_port, percentile, rss_kib, start_server  # noqa: E402
+from bench.common import TOKEN, Row, format_table, free_port, open_sessions, percentile, rss_kib, start_server  # noqa: E402
 
 EVENT_ID = re.compile(rb"\nid: (\d+)\n")
 
@@ -90,13 +90,8 @@ async def run(
     base = f"http://127.0.0.1:{port}"
     rooms = 1 if room_size <= 0 else -(-listeners_wanted // room_size)
     async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True) as instructor:
-        await instructor.get("/instructor", params={"token": token})
-        await instructor.get("/join")
-        csrf = instructor.cookies["unsc_csrf"]
-        sessions = []
-        for _ in range(rooms):
-            response = await instructor.post("/sessions", data={"scenario_id": "council-2026", "csrf": csrf})
-            sessions.append(str(response.url).split("/s/")[1].split("/")[0])
+        csrf, opened = await open_sessions(instructor, rooms, token)
+        sessions = [session_id for session_id, _ in opened]
         rss_before = rss_kib(server_pid)
         stop = asyncio.Event()
         listeners = [Listener(sessions[i % rooms]) for i in range(listeners_wanted)]

@@ -22,7 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import TOKEN, Row, format_table, free_port, percentile, start_server  # noqa: E402
+from bench.common import Row, format_table, free_port, open_sessions, percentile, start_server  # noqa: E402
 
 TITLE = "Durable votes per second with many rooms voting at once"
 TARGET = "none set: every acknowledged vote is committed; more than a room of 40 ever needs (40 votes in a second)"
@@ -32,16 +32,7 @@ CODES = ["BHR", "CHN", "COL", "COD", "DNK", "FRA", "GRC", "LVA", "LBR", "PAK", "
 async def run(base: str, rooms: int, seconds: float, concurrency: int) -> Row:
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True, limits=limits) as instructor:
-        await instructor.get("/instructor", params={"token": TOKEN})
-        await instructor.get("/join")
-        csrf = instructor.cookies["unsc_csrf"]
-        sessions = []
-        for _ in range(rooms):
-            response = await instructor.post("/sessions", data={"scenario_id": "council-2026", "csrf": csrf})
-            console = response.text
-            sessions.append(
-                (str(response.url).split("/s/")[1].split("/")[0], console.split('class="mono">')[1].split("<")[0])
-            )
+        _, sessions = await open_sessions(instructor, rooms)
 
     # One client per seat would be 1,500 connections; seats share clients by cookie instead.
     seats: list[tuple[str, str]] = []  # (session id, seat cookie value)

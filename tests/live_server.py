@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -12,15 +11,10 @@ import uvicorn
 
 from app.settings import Settings
 from app.web import create_app
+from bench.common import free_port
 from tests.conftest import BUNDLED
 
 INSTRUCTOR_TOKEN = "live-server-instructor-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class LiveServer:

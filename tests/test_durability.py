@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
+from bench.common import start_server
 from tests.conftest import BUNDLED
 from tests.live_server import free_port
 from tests.room import Room
@@ -19,34 +19,7 @@ TOKEN = "durability-instructor-token"
 
 
 def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--data",
-            str(data),
-            "--token",
-            TOKEN,
-            "--scenarios",
-            str(BUNDLED),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    process.wait()
-    raise RuntimeError("server did not start: " + (process.stdout.read().decode() if process.stdout else ""))
+    return start_server(data, port, token=TOKEN, scenarios=BUNDLED, output=subprocess.PIPE)
 
 
 def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:

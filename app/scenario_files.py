@@ -361,7 +361,7 @@ def _source_path(folder: Path, ident: str) -> Path | None:
 
 def read_source(folder: Path, ident: str) -> tuple[Path, bytes]:
     """The file behind a scenario id, as bytes (for download, duplication and round-trip edits)."""
-    path = _source_path(folder, check_id(ident)) if ID_PATTERN.match(ident) else None
+    path = _source_path(folder, ident) if ID_PATTERN.match(ident) else None
     if path is None:
         raise NotFound(f"no scenario {ident!r}")
     return path, path.read_bytes()

@@ -18,7 +18,7 @@
     return box;
   }
 
-  function show(problems) {
+  function show({ problems, summary }) {
     const messages = {};
     for (const problem of problems) {
       const id = document.getElementById(`err-${problem.field_id}`) ? problem.field_id : "general";
@@ -35,7 +35,7 @@
         else field.removeAttribute("aria-invalid");
       }
     }
-    status.textContent = problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"} to fix` : "✓ Valid";
+    status.textContent = summary;
   }
 
   async function check() {
@@ -48,11 +48,11 @@
         body: new URLSearchParams(new FormData(form)),
       });
     } catch {
-      status.textContent = "Could not check: the server is unreachable.";
+      status.textContent = status.dataset.offlineText;
       return;
     }
     if (mine !== sequence || !response.ok) return;
-    show((await response.json()).problems);
+    show(await response.json());
   }
 
   form.addEventListener("input", () => {

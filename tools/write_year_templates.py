@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.councils import blank, years  # noqa: E402
+from app.scenarios.councils import blank, years  # noqa: E402
 
 HEADER = """\
 # yaml-language-server: $schema=../docs/scenario.schema.json
@@ -52,7 +52,7 @@ def write_schema() -> None:
     """docs/scenario.schema.json, which the bundled files name on their first line for editors."""
     import json
 
-    from app.schema import scenario_json_schema
+    from app.scenarios import scenario_json_schema
 
     path = Path(__file__).resolve().parents[1] / "docs" / "scenario.schema.json"
     path.write_text(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,27 +7,38 @@ scenarios folder, refusing to overwrite a file that changed since it was opened.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from app import councils
 from app.domain.errors import Conflict, InvalidScenario, Problem
 from app.domain.errors import Path as FieldPath
-from app.domain.scenario import Scenario, parse_scenario
+from app.domain.scenario import Member, Scenario
 from app.domain.votes import Matter, Vote
-from app.scenario_files import ID_PATTERN, MAX_BYTES, content_hash, load_bytes, read_source, save
-from app.scenario_yaml import render
+from app.scenarios import (
+    FORM_FIELDS,
+    FORM_MEMBER_FIELDS,
+    MAX_BYTES,
+    Library,
+    add_upload,
+    content_hash,
+    councils,
+    edit_problems,
+    save_edit,
+)
+from app.scenarios.edit import duplicate as copy_scenario
+from app.scenarios.fields import is_flag
 from app.web.auth import CsrfDep, InstructorDep, csrf_token
 from app.web.deps import LibraryDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
-MEMBER_FIELDS = ("code", "name", "permanent", "vote", "party_to_dispute", "brief")
 MAX_ROWS = 200
+# The form's single-line and text-area fields; matter, verdict and members have inputs of their own.
+TEXT_FIELDS = tuple(name for name in FORM_FIELDS if name not in ("matter", "verdict", "members"))
 
 
 def _text(form: FormData, key: str) -> str:
@@ -35,10 +46,27 @@ def _text(form: FormData, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _member_from_form(form: FormData, row: int) -> dict[str, Any]:
+    member: dict[str, Any] = {}
+    for key in FORM_MEMBER_FIELDS:
+        info = Member.model_fields[key]
+        name = f"m{row}_{key}"
+        if is_flag(info):
+            if form.get(name):
+                member[key] = True
+        elif info.is_required():
+            member[key] = _text(form, name)
+        elif info.default is not None:  # the vote: a select box, always sent by a browser
+            member[key] = _text(form, name) or str(info.default)
+        elif _text(form, name):
+            member[key] = _text(form, name)
+    return member
+
+
 def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
     """The scenario document the form describes, and which form row each member came from."""
     doc: dict[str, Any] = {}
-    for key in ("title", "question", "context", "president", "date"):
+    for key in TEXT_FIELDS:
         if _text(form, key):
             doc[key] = _text(form, key)
     doc["matter"] = _text(form, "matter") or Matter.PROCEDURAL.value
@@ -48,32 +76,12 @@ def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
     members, rows = [], []
     count = min(int(_text(form, "rows") or 0) if _text(form, "rows").isdigit() else 0, MAX_ROWS)
     for row in range(count):
-        code, name, brief = _text(form, f"m{row}_code"), _text(form, f"m{row}_name"), _text(form, f"m{row}_brief")
-        if not (code or name or brief):
+        if not any(_text(form, f"m{row}_{key}") for key in ("code", "name", "brief")):
             continue  # a blank row is no member: blanking a row removes it
-        member: dict[str, Any] = {"code": code, "name": name, "vote": _text(form, f"m{row}_vote") or "undecided"}
-        if form.get(f"m{row}_permanent"):
-            member["permanent"] = True
-        if form.get(f"m{row}_party_to_dispute"):
-            member["party_to_dispute"] = True
-        if brief:
-            member["brief"] = brief
-        members.append(member)
+        members.append(_member_from_form(form, row))
         rows.append(row)
     doc["members"] = members
     return doc, rows
-
-
-def file_name_problems(name: str) -> list[dict[str, str]]:
-    if ID_PATTERN.match(name):
-        return []
-    return [
-        {
-            "field_id": "file_name",
-            "field": "file name",
-            "message": "use lower-case letters, digits, - and _ (at most 64)",
-        }
-    ]
 
 
 def field_id(path: FieldPath, rows: list[int]) -> str:
@@ -82,38 +90,13 @@ def field_id(path: FieldPath, rows: list[int]) -> str:
         return f"m{rows[path[1]]}_{path[2]}"
     if len(path) == 2 and path[0] == "verdict":
         return f"verdict_{path[1]}"
-    if len(path) >= 1 and path[0] in (
-        "title",
-        "question",
-        "context",
-        "president",
-        "date",
-        "matter",
-        "members",
-        "file_name",
-    ):
+    if len(path) >= 1 and path[0] in (*FORM_FIELDS, "file_name"):
         return str(path[0])
     return "general"
 
 
-def _problems(
-    doc: dict[str, Any], rows: list[int], keep: Scenario | None
-) -> tuple[Scenario | None, list[dict[str, str]]]:
-    full = doc | _kept(keep)
-    try:
-        return parse_scenario(full), []
-    except InvalidScenario as invalid:
-        return None, [
-            {"field_id": field_id(p.path, rows), "field": p.field, "message": p.message} for p in invalid.problems
-        ]
-
-
-def _kept(original: Scenario | None) -> dict[str, Any]:
-    """What the editor does not show but must not lose: the rules of another council, the record."""
-    if original is None:
-        return {}
-    kept = original.model_dump(mode="json", exclude_none=True, include={"rules", "record"})
-    return kept
+def _for_form(problems: list[Problem], rows: list[int]) -> list[dict[str, str]]:
+    return [{"field_id": field_id(p.path, rows), "field": p.field, "message": p.message} for p in problems]
 
 
 def _editor(
@@ -156,7 +139,7 @@ def editor_start(request: Request, _: InstructorDep, library: LibraryDep, templa
 
 
 def _start_page(
-    request: Request, templates: Any, library: Any, problems: list[Problem] | None = None, upload_name: str = ""
+    request: Request, templates: Any, library: Library, problems: list[Problem] | None = None, upload_name: str = ""
 ) -> Response:
     context = {
         "years": councils.years(),
@@ -195,7 +178,7 @@ def editor_existing(
 ) -> Response:
     """Edit a scenario; the file's fingerprint travels with the form to catch edits made meanwhile."""
     scenario = library.get(scenario_id)
-    raw = read_source(library.folder, scenario_id)[1]
+    raw = library.read_source(scenario_id)[1]
     return _editor(request, templates, scenario=scenario, ident=scenario_id, base_hash=content_hash(raw))
 
 
@@ -204,12 +187,13 @@ async def editor_check(request: Request, _: InstructorDep, __: CsrfDep, library:
     """Check the form as the instructor types, with the same model the server saves with."""
     form = await request.form()
     doc, rows = document_from_form(form)
-    ident = _text(form, "ident")
-    keep = library.get(ident) if ident and ID_PATTERN.match(ident) else None
-    problems = _problems(doc, rows, keep)[1]
-    if not ident:
-        problems += file_name_problems(_text(form, "file_name"))
-    return JSONResponse({"problems": problems})
+    problems = await run_in_threadpool(
+        edit_problems, library, doc, _text(form, "ident") or None, _text(form, "file_name")
+    )
+    found = _for_form(problems, rows)
+    count = len(found)
+    summary = f"{count} problem{'s' if count != 1 else ''} to fix" if count else "✓ Valid"
+    return JSONResponse({"problems": found, "summary": summary})
 
 
 @router.post("/editor/save")
@@ -222,35 +206,10 @@ async def editor_save(
     ident = _text(form, "ident") or None
     base_hash = _text(form, "base_hash") or None
     file_name = _text(form, "file_name")
-    original_text, original, suffix = None, None, ".yaml"
-    if ident:
-        try:
-            path, raw = read_source(library.folder, ident)
-            original_text, suffix = raw.decode("utf-8-sig"), path.suffix
-            original = library.get(ident)
-        except (InvalidScenario, UnicodeDecodeError):
-            original = None
-    scenario, problems = _problems(doc, rows, original)
-    target = ident or file_name
-    if not ident:
-        problems += file_name_problems(file_name)
-    if problems or scenario is None:
-        return _editor(
-            request,
-            templates,
-            scenario=doc,
-            ident=ident,
-            base_hash=base_hash,
-            file_name=file_name,
-            problems=problems,
-            message="Not saved: fix the problems marked below.",
-            status=422,
-        )
-    full = doc | _kept(original)
-    text = json.dumps(full, indent=2, ensure_ascii=False) + "\n" if suffix == ".json" else render(full, original_text)
     try:
-        save(library.folder, target, text, base_hash if ident else None)
-    except Conflict as conflict:
+        saved = await run_in_threadpool(save_edit, library, doc, ident=ident, base_hash=base_hash, file_name=file_name)
+    except (InvalidScenario, Conflict) as refusal:
+        invalid = isinstance(refusal, InvalidScenario)
         return _editor(
             request,
             templates,
@@ -258,16 +217,17 @@ async def editor_save(
             ident=ident,
             base_hash=base_hash,
             file_name=file_name,
-            message=str(conflict),
-            status=409,
+            problems=_for_form(refusal.problems, rows) if isinstance(refusal, InvalidScenario) else None,
+            message="Not saved: fix the problems marked below." if invalid else str(refusal),
+            status=422 if invalid else 409,
         )
-    return RedirectResponse(f"/scenarios/{target}?saved=1", status_code=303)
+    return RedirectResponse(f"/scenarios/{saved}?saved=1", status_code=303)
 
 
 @router.get("/scenarios/{scenario_id}/download")
 def download(scenario_id: str, _: InstructorDep, library: LibraryDep) -> Response:
     """The scenario's file, exactly as it is on disk."""
-    path, raw = read_source(library.folder, scenario_id)
+    path, raw = library.read_source(scenario_id)
     media = "application/json" if path.suffix == ".json" else "application/yaml"
     return Response(raw, media_type=media, headers={"Content-Disposition": f'attachment; filename="{path.name}"'})
 
@@ -277,9 +237,8 @@ def duplicate(
     scenario_id: str, _: InstructorDep, __: CsrfDep, library: LibraryDep, new_name: Annotated[str, Form(max_length=64)]
 ) -> Response:
     """Copy a scenario, comments and all, under a new name."""
-    path, raw = read_source(library.folder, scenario_id)
-    save(library.folder, new_name.strip(), raw.decode("utf-8-sig"), None)
-    return RedirectResponse(f"/scenarios/{new_name.strip()}/edit", status_code=303)
+    copy = copy_scenario(library, scenario_id, new_name)
+    return RedirectResponse(f"/scenarios/{copy}/edit", status_code=303)
 
 
 @router.post("/editor/upload", response_class=HTMLResponse)
@@ -295,15 +254,12 @@ async def upload(
     """Add a scenario from a file: checked like `unsc-sim validate`, kept byte for byte when valid."""
     raw = await file.read(MAX_BYTES + 1)
     upload_name = Path(file.filename or "upload.yaml").name
-    ident = name.strip() or Path(upload_name).stem.lower().replace(" ", "-")
-    problems: list[Problem] = []
     try:
-        load_bytes(raw, upload_name)
-        save(library.folder, ident, raw.decode("utf-8-sig"), None)
+        ident = await run_in_threadpool(add_upload, library, raw, upload_name, name)
     except InvalidScenario as invalid:
         problems = invalid.problems
     except Conflict as conflict:
         problems = [Problem(("file_name",), str(conflict))]
-    if problems:
-        return _start_page(request, templates, library, problems, upload_name)
-    return RedirectResponse(f"/scenarios/{ident}/edit", status_code=303)
+    else:
+        return RedirectResponse(f"/scenarios/{ident}/edit", status_code=303)
+    return await run_in_threadpool(_start_page, request, templates, library, problems, upload_name)

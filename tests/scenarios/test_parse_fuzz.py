@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.domain.errors import InvalidScenario
 from app.domain.scenario import Scenario
-from app.scenario_files import load_bytes, load_text
+from app.scenarios import load_bytes, load_text
 from tests.conftest import GOOD
 
 FAST = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.domain.errors import InvalidScenario, NotFound
+from app.domain.errors import InvalidScenario
 from app.domain.votes import Vote
-from app.scenario_files import MAX_BYTES, Library, load_bytes, load_file, load_text
+from app.scenarios import MAX_BYTES, load_bytes, load_file, load_text
 
 
 def problems(text: str | bytes) -> InvalidScenario:
@@ -161,50 +161,6 @@ def test_eleven_member_council_with_rules_is_valid(good_yaml: str) -> None:
     assert load_text(text, "1950.yaml").required == 7
 
 
-def test_library_keeps_good_files_when_one_is_broken(scenario_dir: Path) -> None:
-    (scenario_dir / "broken.yaml").write_text("title: [\n", encoding="utf-8")
-    (scenario_dir / "Bad Name.yaml").write_text("x", encoding="utf-8")
-    library = Library(scenario_dir)
-    entries = {e.id: e for e in library.entries()}
-    assert entries["good"].scenario is not None
-    assert entries["broken"].error is not None and "broken.yaml" in str(entries["broken"].error)
-    assert "file name" in str(entries["Bad Name"].error)
-    assert library.get("good").title == "A test question"
-    with pytest.raises(InvalidScenario):
-        library.get("broken")
-    for ident in ["missing", "../etc/passwd", "..", "Good"]:
-        with pytest.raises(NotFound):
-            library.get(ident)
-
-
-def test_library_sees_edits_without_restart(scenario_dir: Path, good_yaml: str) -> None:
-    library = Library(scenario_dir)
-    assert library.get("good").title == "A test question"
-    (scenario_dir / "good.yaml").write_text(good_yaml.replace("A test question", "Edited title!"), encoding="utf-8")
-    assert library.get("good").title == "Edited title!"
-    (scenario_dir / "good.yaml").unlink()
-    assert library.entries() == []
-
-
 def test_load_file_reports_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidScenario, match="cannot be read"):
         load_file(tmp_path / "nope.yaml")
-
-
-def test_a_failed_write_leaves_the_old_file_whole(
-    tmp_path: Path, good_yaml: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app import scenario_files
-    from app.scenario_files import content_hash, save
-
-    path = tmp_path / "good.yaml"
-    path.write_text(good_yaml, encoding="utf-8")
-
-    def crash(*args: object) -> None:
-        raise OSError("disk pulled out")
-
-    monkeypatch.setattr(scenario_files.os, "replace", crash)
-    with pytest.raises(OSError):
-        save(tmp_path, "good", good_yaml.replace("A test question", "New"), content_hash(path.read_bytes()))
-    assert path.read_text(encoding="utf-8") == good_yaml
-    assert [p.name for p in tmp_path.iterdir()] == ["good.yaml"]  # no temporary file left behind

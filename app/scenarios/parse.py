@@ -1,6 +1,6 @@
-"""Reading scenario files: YAML (or JSON) on disk to validated ``Scenario`` objects.
+"""Reading scenario files: YAML (or JSON) text or bytes to validated ``Scenario`` objects.
 
-This is the only module that reads scenario files. Loading is defensive, because instructors
+This is the only module that parses scenario files. Loading is defensive, because instructors
 write these files by hand and some files come from strangers: a size cap, strict UTF-8, the
 safe loader, no anchors or aliases (no "billion laughs"), no tags beyond plain data, no
 duplicate keys, and YAML 1.2 booleans so that ``vote: no`` means "no", not ``False``.
@@ -9,28 +9,20 @@ Every fault is reported with the file, the line, the field and what was expected
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import tempfile
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from app.domain.errors import Conflict, InvalidScenario, NotFound, Problem
+from app.domain.errors import InvalidScenario, Problem
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Scenario, parse_scenario
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
-SUFFIXES = (".yaml", ".yml", ".json")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -204,188 +196,3 @@ def load_file(path: Path) -> Scenario:
     except OSError as error:
         raise InvalidScenario([Problem((), f"cannot be read: {error.strerror or error}")], str(path)) from None
     return load_bytes(raw, str(path))
-
-
-def scenario_id(path: Path) -> str:
-    return path.stem
-
-
-def is_scenario_file(path: Path) -> bool:
-    return path.suffix in SUFFIXES and not path.name.startswith(".")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One file of the scenarios folder: valid (with its scenario) or not (with its error)."""
-
-    id: str
-    path: Path
-    scenario: Scenario | None = None
-    error: InvalidScenario | None = None
-
-
-@dataclass
-class Library:
-    """The scenarios folder, re-read whenever a file changes, so edits show without a restart."""
-
-    folder: Path
-    _cache: dict[Path, tuple[tuple[int, int], Entry]] = field(default_factory=dict)
-
-    def _files(self) -> Iterator[Path]:
-        if not self.folder.is_dir():
-            return iter(())
-        return iter(sorted(p for p in self.folder.iterdir() if p.is_file() and is_scenario_file(p)))
-
-    def _entry(self, path: Path) -> Entry:
-        try:
-            stat = path.stat()
-        except OSError as error:
-            return Entry(
-                scenario_id(path), path, error=InvalidScenario([Problem((), f"cannot be read: {error}")], path.name)
-            )
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = self._cache.get(path)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        ident = scenario_id(path)
-        if not ID_PATTERN.match(ident):
-            entry = Entry(
-                ident,
-                path,
-                error=InvalidScenario(
-                    [
-                        Problem(
-                            (),
-                            (
-                                "the file name may use only lower-case letters, digits, - and _ (at most 64), "
-                                "so that it can serve as the scenario's address"
-                            ),
-                        )
-                    ],
-                    path.name,
-                ),
-            )
-        else:
-            try:
-                entry = Entry(ident, path, scenario=load_file(path))
-            except InvalidScenario as invalid:
-                entry = Entry(ident, path, error=InvalidScenario(invalid.problems, path.name))
-        self._cache[path] = (stamp, entry)
-        return entry
-
-    def entries(self) -> list[Entry]:
-        entries = [self._entry(p) for p in self._files()]
-        live = {e.path for e in entries}
-        for stale in set(self._cache) - live:
-            del self._cache[stale]
-        seen: set[str] = set()
-        unique: list[Entry] = []
-        for entry in entries:
-            if entry.id in seen:
-                entry = Entry(
-                    entry.id,
-                    entry.path,
-                    error=InvalidScenario(
-                        [Problem((), f"another file already has the name {entry.id!r}; rename one of them")],
-                        entry.path.name,
-                    ),
-                )
-            seen.add(entry.id)
-            unique.append(entry)
-        return unique
-
-    def get(self, ident: str) -> Scenario:
-        """The valid scenario with this id, or ``NotFound`` (also for ids outside the allowlist)."""
-        if not ID_PATTERN.match(ident):
-            raise NotFound(f"no scenario {ident!r}")
-        for entry in self.entries():
-            if entry.id == ident:
-                if entry.error is not None:
-                    raise entry.error
-                assert entry.scenario is not None
-                return entry.scenario
-        raise NotFound(f"no scenario {ident!r}")
-
-
-def content_hash(raw: bytes) -> str:
-    """What an editor remembers of the file it opened, to notice a change made meanwhile."""
-    return hashlib.sha256(raw).hexdigest()
-
-
-def check_id(ident: str) -> str:
-    """A scenario id from the allowlist, or a clear refusal: nothing may be written outside the folder."""
-    if not ID_PATTERN.match(ident):
-        raise InvalidScenario(
-            [
-                Problem(
-                    ("file_name",),
-                    (
-                        f"{ident!r} cannot be a file name: use lower-case letters, digits, - and _ (at most 64), "
-                        "starting with a letter or digit"
-                    ),
-                )
-            ]
-        )
-    return ident
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so a crash never leaves half a file."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-_write_lock = threading.Lock()
-
-
-def _source_path(folder: Path, ident: str) -> Path | None:
-    for suffix in SUFFIXES:
-        candidate = folder / f"{ident}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def read_source(folder: Path, ident: str) -> tuple[Path, bytes]:
-    """The file behind a scenario id, as bytes (for download, duplication and round-trip edits)."""
-    path = _source_path(folder, ident) if ID_PATTERN.match(ident) else None
-    if path is None:
-        raise NotFound(f"no scenario {ident!r}")
-    return path, path.read_bytes()
-
-
-def save(folder: Path, ident: str, text: str, expected_hash: str | None) -> Path:
-    """Validate and write a scenario. ``expected_hash`` None means a new file, which must not exist yet;
-    otherwise the file must still be as it was when the editor opened it."""
-    check_id(ident)
-    load_text(text, f"{ident}.yaml")
-    with _write_lock:
-        existing = _source_path(folder, ident)
-        if expected_hash is None:
-            if existing is not None:
-                raise Conflict(f"a scenario named {ident!r} already exists; choose another name")
-            path = folder / f"{ident}.yaml"
-        else:
-            if existing is None:
-                raise Conflict(f"{ident!r} was deleted or renamed since you opened it; save it under a new name")
-            if content_hash(existing.read_bytes()) != expected_hash:
-                raise Conflict(
-                    f"{existing.name} changed since you opened it (another instructor, or a text editor); "
-                    "your edits are still below: copy what you need, reload, and apply them again"
-                )
-            path = existing
-        write_atomically(path, text)
-        return path

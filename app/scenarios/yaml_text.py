@@ -1,9 +1,9 @@
 """Writing scenarios as YAML that people read and edit by hand.
 
-A new scenario is written in the documented key order with a first line that points editors at
+A new scenario is written in the model's field order with a first line that points editors at
 the JSON Schema. An existing file is updated in place with ruamel.yaml's round-trip mode, so
 its comments, key order and flow or block style survive an edit made in the browser: only the
-values that changed are touched.
+values the form owns and changed are touched.
 """
 
 from __future__ import annotations
@@ -17,12 +17,20 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from app.domain.scenario import Member
+from app.scenarios.fields import (
+    FORM_FIELDS,
+    FORM_MEMBER_FIELDS,
+    KEPT_FIELDS,
+    KEPT_MEMBER_FIELDS,
+    MEMBER_DEFAULTS,
+    MEMBER_FIELDS,
+    SCENARIO_FIELDS,
+    is_flag,
+)
+
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../docs/scenario.schema.json"
-ORDER = ("title", "date", "question", "matter", "president", "context", "verdict", "members", "rules", "record")
-MEMBER_ORDER = ("code", "name", "permanent", "vote", "party_to_dispute", "brief")
-# Fields the editor owns; anything else in a file (rules, record, unknown comments) is left alone.
-EDITED = ("title", "date", "question", "matter", "president", "context", "verdict", "members")
-MEMBER_DEFAULTS: dict[str, Any] = {"permanent": False, "party_to_dispute": False, "brief": None, "vote": "undecided"}
+_FLAGS = frozenset(name for name, info in Member.model_fields.items() if is_flag(info))
 
 
 def _yaml() -> YAML:
@@ -52,18 +60,24 @@ def _insert_in_order(target: CommentedMap, key: str, value: Any, order: tuple[st
     target.insert(position, key, value)
 
 
+def _left_out(key: str, value: Any) -> bool:
+    """A member field not worth a line: empty, or a flag that is off."""
+    return value is None or (key in _FLAGS and value == MEMBER_DEFAULTS[key])
+
+
 def _merge_member(target: CommentedMap, member: dict[str, Any]) -> None:
-    for key in MEMBER_ORDER:
+    for key in FORM_MEMBER_FIELDS:
         value = member.get(key, MEMBER_DEFAULTS.get(key))
         if key in target:
-            if value is None or (key in ("permanent", "party_to_dispute") and value is False and key != "permanent"):
+            if _left_out(key, value):
                 del target[key]
             elif not _same(target[key], value):
                 target[key] = value
-        elif value is not None and value != MEMBER_DEFAULTS.get(key, object()):
-            _insert_in_order(target, key, value, MEMBER_ORDER)
-        elif key == "vote":
-            _insert_in_order(target, key, value, MEMBER_ORDER)
+        elif not _left_out(key, value):
+            _insert_in_order(target, key, value, MEMBER_FIELDS)
+    for key in KEPT_MEMBER_FIELDS:  # written for a new row only: an existing row keeps its own
+        if key not in target and member.get(key) is not None:
+            _insert_in_order(target, key, member[key], MEMBER_FIELDS)
 
 
 def _new_member(member: dict[str, Any], flow: bool) -> CommentedMap:
@@ -75,7 +89,7 @@ def _new_member(member: dict[str, Any], flow: bool) -> CommentedMap:
 
 
 def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
-    for key in EDITED:
+    for key in FORM_FIELDS:
         value = document.get(key)
         if value is None or value == {}:
             if key in target and key != "members":
@@ -85,7 +99,7 @@ def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
             members = target.get("members")
             if not isinstance(members, CommentedSeq):
                 members = CommentedSeq()
-                _insert_in_order(target, "members", members, ORDER)
+                _insert_in_order(target, "members", members, SCENARIO_FIELDS)
             flow = bool(len(members) and isinstance(members[0], CommentedMap) and members[0].fa.flow_style())
             for index, member in enumerate(value):
                 if index < len(members) and isinstance(members[index], CommentedMap):
@@ -97,12 +111,12 @@ def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
             nested = target.get(key)
             if not isinstance(nested, CommentedMap):
                 nested = CommentedMap()
-                _insert_in_order(target, key, nested, ORDER)
+                _insert_in_order(target, key, nested, SCENARIO_FIELDS)
             for sub_key, sub_value in value.items():
                 if sub_key not in nested or not _same(nested[sub_key], sub_value):
                     nested[sub_key] = sub_value
         elif key not in target or not _same(target[key], value):
-            _insert_in_order(target, key, value, ORDER)
+            _insert_in_order(target, key, value, SCENARIO_FIELDS)
 
 
 def _plain(value: Any, key: str = "") -> Any:
@@ -130,9 +144,9 @@ def render(document: dict[str, Any], original: str | None = None) -> str:
         target = CommentedMap()
     _merge(target, document)
     if fresh:
-        for key in ("rules", "record"):
+        for key in KEPT_FIELDS:
             if document.get(key):
-                _insert_in_order(target, key, document[key], ORDER)
+                _insert_in_order(target, key, document[key], SCENARIO_FIELDS)
     buffer = io.StringIO()
     yaml.dump(target, buffer)
     text = buffer.getvalue()

@@ -1,0 +1,79 @@
+"""Saving the editor's forms, uploads and copies: the service the web layer calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from app.domain.errors import InvalidScenario
+from app.domain.scenario import Scenario
+from app.scenarios import SCENARIO_FIELDS, Library, add_upload, content_hash, duplicate, id_message, render, save_edit
+from app.scenarios.fields import FORM_FIELDS, FORM_MEMBER_FIELDS, KEPT_FIELDS, KEPT_MEMBER_FIELDS, with_kept
+
+
+def form_document(text: str) -> dict[str, Any]:
+    """What the editor's form would send for ``text``: only the fields it shows."""
+    data = yaml.load(text, Loader=yaml.BaseLoader)
+    return {key: value for key, value in data.items() if key in FORM_FIELDS}
+
+
+def test_the_form_shows_every_field_but_those_kept() -> None:
+    assert set(FORM_FIELDS) | set(KEPT_FIELDS) == set(Scenario.model_fields)
+    assert {"rules", "record"} <= set(KEPT_FIELDS)
+    assert list(SCENARIO_FIELDS) == list(Scenario.model_fields)
+
+
+def test_a_fresh_file_is_written_in_the_models_order(good_yaml: str) -> None:
+    document = dict(reversed(list(yaml.safe_load(good_yaml).items()))) | {"context": "c", "president": "CHN"}
+    document["record"] = {"outcome": "adopted"}
+    text = render(document)
+    keys = list(yaml.safe_load(text))
+    assert keys == [name for name in SCENARIO_FIELDS if name in keys]
+
+
+def test_an_edit_keeps_what_the_form_does_not_show(scenario_dir: Path, good_yaml: str) -> None:
+    path = scenario_dir / "good.yaml"
+    text = good_yaml + "rules: {seats: 15, threshold: 10}\nrecord: {outcome: adopted}  # as it happened\n"
+    path.write_text(text, encoding="utf-8")
+    library = Library(scenario_dir)
+    document = form_document(text) | {"title": "Renamed"}
+    assert save_edit(library, document, ident="good", base_hash=content_hash(text.encode()), file_name="") == "good"
+    saved = path.read_text(encoding="utf-8")
+    assert "title: Renamed" in saved and "threshold: 10" in saved and "# as it happened" in saved
+    assert library.get("good").required == 10
+
+
+@pytest.mark.skipif("recorded" not in KEPT_MEMBER_FIELDS, reason="the model has no member field the form hides")
+def test_member_fields_the_form_does_not_show_survive(scenario_dir: Path, good_yaml: str) -> None:
+    text = good_yaml.replace("vote: no}", "vote: no, recorded: true}", 1)
+    (scenario_dir / "good.yaml").write_text(text, encoding="utf-8")
+    library = Library(scenario_dir)
+    document = form_document(text)
+    document["members"] = [{k: v for k, v in m.items() if k in FORM_MEMBER_FIELDS} for m in document["members"]]
+    assert with_kept(document, library.get("good"))["members"][0]["recorded"] is True
+    save_edit(library, document, ident="good", base_hash=content_hash(text.encode()), file_name="")
+    assert library.get("good").members[0].recorded is True
+
+
+def test_every_problem_at_once_the_file_names_too(scenario_dir: Path, good_yaml: str) -> None:
+    document = form_document(good_yaml)
+    del document["title"]
+    with pytest.raises(InvalidScenario) as caught:
+        save_edit(Library(scenario_dir), document, ident=None, base_hash=None, file_name="Bad Name")
+    assert {p.field for p in caught.value.problems} == {"title", "file_name"}
+    assert id_message("Bad Name") in {p.message for p in caught.value.problems}
+    assert not (scenario_dir / "Bad Name.yaml").exists()
+
+
+def test_upload_and_duplicate_keep_the_text(scenario_dir: Path, good_yaml: str) -> None:
+    library = Library(scenario_dir)
+    raw = ("# my comment\n" + good_yaml).encode()
+    assert add_upload(library, b"\xef\xbb\xbf" + raw, "My Class.yaml") == "my-class"
+    assert (scenario_dir / "my-class.yaml").read_bytes() == raw
+    assert duplicate(library, "my-class", " my-copy ") == "my-copy"
+    assert (scenario_dir / "my-copy.yaml").read_bytes() == raw
+    with pytest.raises(InvalidScenario, match="line 3"):
+        add_upload(library, good_yaml.replace("members:", "memebrs:").encode(), "typo.yaml")

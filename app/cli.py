@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.domain.errors import InvalidScenario
+from app.domain.power import PowerReport, power_report, what_if_sentence
 from app.domain.rules import Outcome, headline, tally
-from app.domain.scenario import Scenario
-from app.domain.votes import OutcomeKind
-from app.scenario_files import is_scenario_file, load_file
-from app.schema import scenario_json_schema
+from app.domain.scenario import Record, Scenario
+from app.scenarios import is_scenario_file, load_file, scenario_json_schema
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
@@ -47,12 +46,6 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def verdict_text(scenario: Scenario, outcome: Outcome) -> str:
-    if outcome.outcome is OutcomeKind.PENDING:
-        return "Pending: undecided members can still change the result"
-    return headline(scenario, outcome)
-
-
 def _render(scenario: Scenario, outcome: Outcome) -> str:
     c = outcome.counts
     names = {m.code: m.name for m in scenario.members}
@@ -60,8 +53,10 @@ def _render(scenario: Scenario, outcome: Outcome) -> str:
     lines = [
         scenario.title,
         f"Matter:      {outcome.matter.value} ({outcome.required} votes in favour required)",
-        f"Result:      {label}: {verdict_text(scenario, outcome)}",
-        f"Votes:       {c.yes}-{c.no}-{c.abstain} (yes-no-abstain), {c.absent} absent, {c.undecided} undecided",
+        f"Result:      {label}: {headline(scenario, outcome)}",
+        f"Votes:       {c.yes}-{c.no}-{c.abstain} (yes-no-abstain), {c.absent} absent, "
+        + (f"{c.not_participating} not participating, " if c.not_participating else "")
+        + f"{c.undecided} undecided",
         f'Needed:      {outcome.needed} more "yes"'
         if outcome.needed
         else "Needed:      none, the threshold is reached",
@@ -71,13 +66,19 @@ def _render(scenario: Scenario, outcome: Outcome) -> str:
     if outcome.pivotal:
         lines.append("Pivotal:     " + ", ".join(names[code] for code in outcome.pivotal))
     lines.append(f"Why:         {outcome.explanation}")
-    record = scenario.record
-    if record is not None:
-        real = {"adopted": "adopted", "not_adopted": "not adopted", "not_held": "not held"}[record.outcome]
-        figures = "-".join(str(n) for n in (record.yes, record.no, record.abstain) if n is not None)
-        source = f"; source: {record.source}" if record.source else ""
-        lines.append(f"In reality:  {real}{' ' + figures if figures else ''}{source}")
+    if scenario.record is not None:
+        lines.append(f"In reality:  {_reality(scenario.record)}")
     return "\n".join(lines)
+
+
+def _reality(record: Record) -> str:
+    source = f"; source: {record.source}" if record.source else ""
+    if record.outcome == "not_held":
+        backed = f", {record.supporters} members backed it; no vote was taken" if record.supporters is not None else ""
+        return f"the meeting was not held{backed}{source}"
+    real = {"adopted": "adopted", "not_adopted": "not adopted"}[record.outcome]
+    figures = "-".join(str(n) for n in (record.yes, record.no, record.abstain) if n is not None)
+    return f"{real}{' ' + figures if figures else ''}{source}"
 
 
 def _tally(args: argparse.Namespace) -> int:
@@ -88,6 +89,38 @@ def _tally(args: argparse.Namespace) -> int:
         return 1
     outcome = tally(scenario)
     print(outcome.model_dump_json(indent=2) if args.json else _render(scenario, outcome))
+    return 0
+
+
+# unsc-sim power: who holds how much voting power, and what the votes so far leave open.
+
+
+def _render_power(report: PowerReport, names: dict[str, str]) -> str:
+    lines = [
+        f"Voting power: {report.matter.value} matter, {report.seats} seats, {report.required} votes in favour required",
+        report.sentence,
+        "",
+        f"{'Member':<28} {'Seat':<9} {'Shapley-Shubik':>22} {'Banzhaf':>18} {'Swings':>10}",
+    ]
+    for m in report.members:
+        seat = "party" if m.obliged_to_abstain else ("permanent" if m.permanent else "elected")
+        shapley = f"{m.shapley_shubik:.4f} ({m.shapley_shubik_exact})"
+        lines.append(f"{m.name[:28]:<28} {seat:<9} {shapley:>22} {m.banzhaf:>18.4f} {m.swings:>10}")
+    lines += ["", f"Path:        {report.path_sentence}"]
+    changes = [what_if_sentence(w, names) for w in report.what_ifs if w.changes]
+    lines += [f"What if:     {text}" for text in changes]
+    return "\n".join(lines)
+
+
+def _power(args: argparse.Namespace) -> int:
+    try:
+        scenario = load_file(Path(args.path))
+    except InvalidScenario as invalid:
+        print(invalid.describe(), file=sys.stderr)
+        return 1
+    report = power_report(scenario)
+    names = {m.code: m.name for m in scenario.members}
+    print(report.model_dump_json(indent=2) if args.json else _render_power(report, names))
     return 0
 
 
@@ -110,12 +143,29 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
-    serve.add_argument("--scenarios", default=None, help="folder of scenario files (default: the bundled ones)")
+    serve.add_argument(
+        "--scenarios",
+        default=None,
+        help="your folder of scenario files, listed with the bundled ones; the editor saves there",
+    )
+    serve.add_argument(
+        "--no-bundled",
+        dest="bundled",
+        action="store_false",
+        default=None,
+        help="list only the scenarios in --scenarios, not the bundled ones",
+    )
     serve.add_argument("--data", default=None, help="folder for the session database (default: ./data)")
     serve.add_argument(
         "--token",
         default=None,
         help="the instructor secret (default: UNSC_SIM_INSTRUCTOR_TOKEN, else a random one kept in the data folder)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default 1); more than one needs PostgreSQL (UNSC_SIM_DATABASE_URL)",
     )
     serve.set_defaults(run=_serve)
 
@@ -128,6 +178,11 @@ def parser() -> argparse.ArgumentParser:
     tally_cmd.add_argument("path", metavar="PATH")
     tally_cmd.add_argument("--json", action="store_true", help="print the outcome as JSON")
     tally_cmd.set_defaults(run=_tally)
+
+    power = commands.add_parser("power", help="voting power (Shapley-Shubik, Banzhaf) in a scenario's council")
+    power.add_argument("path", metavar="PATH")
+    power.add_argument("--json", action="store_true", help="print the indices as JSON")
+    power.set_defaults(run=_power)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(run=_schema)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import engine, live_fanout, page_weight, tally_throughput, vote_throughput  # noqa: E402
+from bench import engine, live_fanout, page_weight, power, tally_throughput, vote_throughput  # noqa: E402
 from bench.common import ROOT, Row, format_table  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -48,6 +48,7 @@ def sections(quick: bool) -> list[tuple[str, str, str, Callable[[], list[Row]]]]
     rounds = 5 if quick else 20
     return [
         (engine.TITLE, "python bench/engine.py", engine.TARGET, engine.measure),
+        (power.TITLE, "python bench/power.py", power.TARGET, power.measure),
         (
             tally_throughput.TITLE,
             "python bench/tally_throughput.py",

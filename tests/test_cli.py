@@ -25,7 +25,7 @@ def test_tally_venezuela_draft_is_vetoed_by_china_and_russia(capsys: pytest.Capt
     data = json.loads(capsys.readouterr().out)
     assert data["outcome"] == "not_adopted"
     assert data["vetoed_by"] == ["CHN", "RUS"]
-    assert data["counts"] == {"yes": 9, "no": 3, "abstain": 3, "absent": 0, "undecided": 0}
+    assert data["counts"] == {"yes": 9, "no": 3, "abstain": 3, "absent": 0, "not_participating": 0, "undecided": 0}
 
 
 def test_tally_plain_names_the_vetoing_members(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from app.domain.errors import InvalidScenario, Path, Problem
-from app.domain.votes import Matter, Vote
+from app.domain.votes import Chapter, Matter, Vote
 
 CHARTER_SEATS = 15
 CHARTER_PERMANENT = 5
@@ -40,9 +40,16 @@ class Member(_Strict):
     vote: Vote = Field(default=Vote.UNDECIDED, description="The starting position.")
     party_to_dispute: bool = Field(
         default=False,
-        description="Art. 27(3): a party to a dispute abstains on decisions under Chapter VI (substantive matters).",
+        description=(
+            "Art. 27(3), proviso: a party to a dispute must abstain on substantive decisions under Chapter VI "
+            "or Art. 52(3) (see chapter); its vote is then counted as an abstention."
+        ),
     )
     brief: LongText | None = Field(default=None, description="This delegation's instructions.")
+    recorded: bool | None = Field(
+        default=None,
+        description="For a real vote: true if this position is on the record, false if it is illustrative.",
+    )
 
 
 class Verdict(_Strict):
@@ -77,6 +84,10 @@ class Record(_Strict):
     no: int | None = Field(default=None, ge=0)
     abstain: int | None = Field(default=None, ge=0)
     absent: int | None = Field(default=None, ge=0)
+    not_participating: int | None = Field(default=None, ge=0, description="Members present who did not vote.")
+    supporters: int | None = Field(
+        default=None, ge=0, description="For a meeting not held: how many members backed the request. No vote."
+    )
     source: Text | None = Field(default=None, description="Where this is recorded, e.g. S/PV.7353.")
     note: LongText | None = Field(default=None, description="What is illustrative rather than recorded.")
 
@@ -88,6 +99,13 @@ class Scenario(_Strict):
     date: dt.date | None = None
     question: LongText = Field(min_length=1, description="What is put to the vote.")
     matter: Matter = Matter.PROCEDURAL
+    chapter: Chapter | None = Field(
+        default=None,
+        description=(
+            "For a substantive decision, the Charter chapter it is taken under: VI, VII, 52(3) or other. "
+            "A party to the dispute must abstain only under VI or 52(3) (Art. 27(3), proviso)."
+        ),
+    )
     president: Code | None = Field(default=None, description="The presiding member's code.")
     context: LongText | None = Field(default=None, description="A briefing shown to everyone.")
     verdict: Verdict = Field(default_factory=Verdict)
@@ -111,12 +129,11 @@ class Scenario(_Strict):
         return {m.code: m.vote for m in self.members}
 
 
-def council_problems(scenario: Scenario) -> list[Problem]:
-    """The faults that only show when the whole council is looked at together."""
+def _size_problems(scenario: Scenario) -> list[Problem]:
+    """The number of seats, the threshold and the permanent seats the rules allow."""
     problems: list[Problem] = []
     rules = scenario.council_rules
     members = scenario.members
-
     if scenario.rules is None:
         if len(members) != CHARTER_SEATS:
             problems.append(
@@ -155,6 +172,14 @@ def council_problems(scenario: Scenario) -> list[Problem]:
             )
         if rules.permanent > rules.seats:
             problems.append(Problem(("rules", "permanent"), f"cannot exceed the {rules.seats} seats"))
+    return problems
+
+
+def council_problems(scenario: Scenario) -> list[Problem]:
+    """The faults that only show when the whole council is looked at together."""
+    problems = _size_problems(scenario)
+    rules = scenario.council_rules
+    members = scenario.members
 
     permanent = sum(m.permanent for m in members)
     if permanent != rules.permanent:
@@ -190,12 +215,34 @@ def council_problems(scenario: Scenario) -> list[Problem]:
         )
 
     if scenario.record is not None:
-        counted = [scenario.record.yes, scenario.record.no, scenario.record.abstain, scenario.record.absent]
-        total = sum(n for n in counted if n is not None)
-        if total > len(members):
-            problems.append(
-                Problem(("record",), f"the recorded votes add up to {total}, more than the {len(members)} members")
+        problems += record_problems(scenario.record, len(members))
+    return problems
+
+
+_VOTE_FIELDS = ("yes", "no", "abstain", "absent", "not_participating")
+
+
+def record_problems(record: Record, seats: int) -> list[Problem]:
+    """A record's figures must fit the council; a meeting not held has supporters, not votes."""
+    problems: list[Problem] = []
+    given = [name for name in _VOTE_FIELDS if getattr(record, name) is not None]
+    if record.outcome == "not_held":
+        problems += [
+            Problem(
+                ("record", name),
+                "no vote is taken at a meeting that was not held; give the members who backed it as supporters",
             )
+            for name in given
+        ]
+    elif record.supporters is not None:
+        problems.append(
+            Problem(("record", "supporters"), "is only for a meeting not held; record the votes as yes, no, abstain")
+        )
+    total = sum(getattr(record, name) for name in given)
+    if total > seats:
+        problems.append(Problem(("record",), f"the recorded votes add up to {total}, more than the {seats} members"))
+    if record.supporters is not None and record.supporters > seats:
+        problems.append(Problem(("record", "supporters"), f"cannot exceed the {seats} members"))
     return problems
 
 

@@ -12,6 +12,7 @@ class Vote(StrEnum):
     NO = "no"
     ABSTAIN = "abstain"
     ABSENT = "absent"
+    NOT_PARTICIPATING = "not_participating"
     UNDECIDED = "undecided"
 
     @property
@@ -21,6 +22,7 @@ class Vote(StrEnum):
 
     @property
     def label(self) -> str:
+        """The vote in words, for screen readers and tables."""
         return _LABELS[self]
 
 
@@ -29,6 +31,7 @@ _SYMBOLS = {
     Vote.NO: "✗",
     Vote.ABSTAIN: "–",
     Vote.ABSENT: "∅",
+    Vote.NOT_PARTICIPATING: "◇",
     Vote.UNDECIDED: "?",
 }
 
@@ -37,6 +40,7 @@ _LABELS = {
     Vote.NO: "No",
     Vote.ABSTAIN: "Abstain",
     Vote.ABSENT: "Absent",
+    Vote.NOT_PARTICIPATING: "Did not participate",
     Vote.UNDECIDED: "Undecided",
 }
 
@@ -46,6 +50,15 @@ class Matter(StrEnum):
 
     PROCEDURAL = "procedural"
     SUBSTANTIVE = "substantive"
+
+
+class Chapter(StrEnum):
+    """The Charter chapter a substantive decision is taken under; the Art. 27(3) proviso depends on it."""
+
+    VI = "VI"
+    VII = "VII"
+    ART_52_3 = "52(3)"
+    OTHER = "other"
 
 
 class OutcomeKind(StrEnum):

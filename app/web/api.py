@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.domain.power import PowerReport, power_report
 from app.domain.rules import Outcome, tally
 from app.domain.scenario import Scenario, check_scenario
 from app.domain.votes import Matter
-from app.schema import scenario_json_schema
+from app.scenarios import scenario_json_schema
 from app.web.deps import LibraryDep
 
 router = APIRouter()
@@ -107,6 +108,23 @@ async def post_tally(scenario: Scenario) -> Outcome:
     """Apply Article 27 to a scenario document (the same fields as a file) and explain the outcome."""
     # Pure computation well under a millisecond: run it on the event loop, not a worker thread.
     return tally(check_scenario(scenario))
+
+
+@router.post(
+    "/api/power",
+    response_model=PowerReport,
+    responses={code: ERRORS[code] for code in (400, 413, 422)},
+    tags=["votes"],
+    summary="Voting power",
+)
+def post_power(scenario: Scenario) -> PowerReport:
+    """Shapley-Shubik and Banzhaf power of each member of a scenario's council on its matter.
+
+    The body is a scenario document, as for ``/api/tally``. Exact values are given as fractions in
+    the ``*_exact`` fields; ``path`` and ``what_ifs`` say what the starting votes still leave open.
+    """
+    # A plain def: a 200-seat council takes some milliseconds, so it runs on a worker thread.
+    return power_report(check_scenario(scenario))
 
 
 @router.get("/api/scenario.schema.json", tags=["scenarios"], summary="Scenario JSON Schema")

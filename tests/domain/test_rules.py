@@ -6,7 +6,7 @@ import pytest
 
 from app.domain.errors import InvalidScenario
 from app.domain.rules import decide
-from app.domain.votes import Matter, OutcomeKind, Vote
+from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 from tests.councils import E10, P5, council, votes
 
 PROC, SUBST = Matter.PROCEDURAL, Matter.SUBSTANTIVE
@@ -158,24 +158,61 @@ def test_veto_settles_a_substantive_vote_with_undecided_members() -> None:
     assert out.vetoed_by == ["RUS"] and out.pivotal == []
 
 
-# Party to a dispute, Art. 27(3) proviso.
+# Party to a dispute, Art. 27(3) proviso: only in decisions under Chapter VI and Art. 52(3).
 
 
-def test_party_to_dispute_is_counted_as_abstaining_on_substantive_matter() -> None:
+@pytest.mark.parametrize("chapter", [Chapter.VI, Chapter.ART_52_3])
+def test_party_to_dispute_is_counted_as_abstaining_under_chapter_vi_or_52_3(chapter: Chapter) -> None:
     members = council(parties=("GBR",))
-    out = decide(members, votes(yes=E10[:9], no=("GBR",)), SUBST)
+    out = decide(members, votes(yes=E10[:9], no=("GBR",)), SUBST, chapter=chapter)
     assert out.vetoed_by == []
     assert out.counts.abstain == 1 and out.counts.no == 0
-    assert "party" in out.explanation and "Art. 27(3)" in out.explanation
+    assert "party to the dispute" in out.explanation and "Art. 27(3), proviso" in out.explanation
+    assert "shown as cast but counted as an abstention" in out.explanation
     # Undecided others can still veto, but the party is never pivotal.
     assert "GBR" not in out.pivotal
 
 
+def test_permanent_party_voting_no_under_chapter_vii_is_a_veto() -> None:
+    members = council(parties=("RUS",))
+    ballot = votes(yes=E10[:9] + ("CHN", "FRA", "GBR", "USA"), no=("RUS",))
+    out = decide(members, ballot, SUBST, chapter=Chapter.VII)
+    assert out.outcome is NOT_ADOPTED and out.vetoed_by == ["RUS"]
+    assert "not to this decision under Chapter VII" in out.explanation
+
+
+def test_the_same_draft_under_chapter_vi_is_adopted_and_says_why() -> None:
+    members = council(parties=("RUS",))
+    ballot = votes(yes=E10[:9] + ("CHN", "FRA", "GBR", "USA"), no=("RUS",))
+    out = decide(members, ballot, SUBST, chapter=Chapter.VI)
+    assert out.outcome is ADOPTED and out.vetoed_by == []
+    assert "in decisions under Chapter VI a party to a dispute shall abstain" in out.explanation
+    # An obligatory abstention is not the voluntary one the ICJ spoke of.
+    assert "Namibia" not in out.explanation
+
+
+def test_party_under_another_chapter_votes_like_any_member() -> None:
+    out = decide(council(parties=("USA",)), votes(yes=E10[:9], no=("USA",)), SUBST, chapter=Chapter.OTHER)
+    assert out.vetoed_by == ["USA"]
+    assert "another part of the Charter" in out.explanation
+
+
+def test_party_on_a_substantive_matter_without_a_chapter_votes_as_cast_and_names_the_field() -> None:
+    out = decide(council(parties=("GBR",)), votes(yes=E10[:9], no=("GBR",)), SUBST)
+    assert out.vetoed_by == ["GBR"] and out.counts.no == 1
+    assert "Chapter VI or Article 52(3)" in out.explanation and "chapter field is not set" in out.explanation
+
+
 def test_party_to_dispute_votes_count_on_procedural_matter() -> None:
     members = council(parties=("E01",))
-    out = decide(members, votes(yes=E10[:9]), PROC)
+    out = decide(members, votes(yes=E10[:9]), PROC, chapter=Chapter.VI)
     assert out.counts.yes == 9 and out.outcome is ADOPTED
-    assert "concerns substantive decisions" in out.explanation
+    assert "concerns only substantive decisions" in out.explanation and "procedural matter" in out.explanation
+
+
+def test_an_absent_party_stays_absent() -> None:
+    out = decide(council(parties=("E01",)), votes(yes=E10[1:10], absent=("E01",)), SUBST, chapter=Chapter.VI)
+    assert out.counts.absent == 1 and out.counts.abstain == 0
 
 
 # Other councils.
@@ -189,20 +226,37 @@ def test_eleven_member_council_needs_seven() -> None:
     assert out.outcome is PENDING and out.needed == 1
 
 
-def test_resolution_83_adopted_with_ussr_absent() -> None:
-    # 27 June 1950: 7-1, the USSR absent, two members not voting.
-    members = council(elected=E10[:6])
-    out = decide(
-        members,
-        votes(
-            yes=("CHN", "FRA", "GBR", "USA", "E01", "E02", "E03"), no=("E04",), abstain=("E05", "E06"), absent=("RUS",)
-        ),
-        SUBST,
-        required=7,
-    )
+def test_resolution_83_adopted_with_ussr_absent_and_two_members_not_participating() -> None:
+    # 27 June 1950: 7-1, Yugoslavia against, the USSR absent, Egypt and India not participating.
+    members = council(elected=("CUB", "ECU", "EGY", "IND", "NOR", "YUG"))
+    ballot = {
+        **votes(yes=("CHN", "FRA", "GBR", "USA", "CUB", "ECU", "NOR"), no=("YUG",), absent=("RUS",)),
+        "EGY": Vote.NOT_PARTICIPATING,
+        "IND": Vote.NOT_PARTICIPATING,
+    }
+    out = decide(members, ballot, SUBST, required=7)
     assert out.outcome is ADOPTED
-    assert out.required == 7
-    assert "absence" in out.explanation
+    assert (out.counts.yes, out.counts.no, out.counts.absent, out.counts.not_participating) == (7, 1, 1, 2)
+    assert out.required == 7 and out.vetoed_by == []
+    assert "The absence of Member RUS is not a veto" in out.explanation
+    assert "resolutions 82 to 84" in out.explanation and "never formally settled" in out.explanation
+
+
+def test_absence_is_never_credited_to_the_icj_and_abstention_is() -> None:
+    absent = decide(council(), votes(yes=E10[:9], absent=("RUS",)), SUBST)
+    assert "Namibia" not in absent.explanation and "Court" not in absent.explanation
+    abstained = decide(council(), votes(yes=E10[:9], abstain=("RUS",)), SUBST)
+    assert "Namibia advisory opinion, 1971, para. 22" in abstained.explanation
+    assert "1950" not in abstained.explanation
+
+
+@pytest.mark.parametrize("matter", [PROC, SUBST])
+def test_not_participating_counts_neither_toward_nine_nor_as_a_veto(matter: Matter) -> None:
+    ballot = {**votes(yes=E10[:9]), **{c: Vote.NOT_PARTICIPATING for c in P5}}
+    out = decide(council(), ballot, matter)
+    assert out.outcome is ADOPTED and out.counts.not_participating == 5 and out.vetoed_by == []
+    short = decide(council(), {**votes(yes=E10[:8], no=E10[8:]), **{c: Vote.NOT_PARTICIPATING for c in P5}}, matter)
+    assert short.outcome is NOT_ADOPTED and short.needed == 1
 
 
 def test_a_larger_imagined_council() -> None:
@@ -223,5 +277,5 @@ def test_outcome_json_has_the_contract_fields() -> None:
     out = decide(council(), votes(yes=E10[:8], no=P5[:3], abstain=E10[8:] + ("GBR",)), PROC)
     data = out.model_dump(mode="json")
     assert list(data) == ["outcome", "matter", "required", "counts", "vetoed_by", "needed", "pivotal", "explanation"]
-    assert data["counts"] == {"yes": 8, "no": 3, "abstain": 3, "absent": 0, "undecided": 1}
+    assert data["counts"] == {"yes": 8, "no": 3, "abstain": 3, "absent": 0, "not_participating": 0, "undecided": 1}
     assert data["outcome"] == "pending" and data["pivotal"] == ["USA"]

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.rules import decide
-from app.domain.votes import Matter, OutcomeKind, Vote
+from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 from tests.councils import council
 
 MEMBERS = council()
@@ -14,7 +14,7 @@ CODES = [m.code for m in MEMBERS]
 PERMANENT = {m.code for m in MEMBERS if m.permanent}
 ballots = st.fixed_dictionaries({code: st.sampled_from(list(Vote)) for code in CODES})
 settled = st.fixed_dictionaries(
-    {code: st.sampled_from([Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.ABSENT]) for code in CODES}
+    {code: st.sampled_from([Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.ABSENT, Vote.NOT_PARTICIPATING]) for code in CODES}
 )
 matters = st.sampled_from(list(Matter))
 
@@ -84,6 +84,24 @@ def test_pending_exactly_when_some_completion_differs(votes: dict[str, Vote], ma
 def test_counts_add_up_and_needed_is_consistent(votes: dict[str, Vote], matter: Matter) -> None:
     out = decide(MEMBERS, votes, matter)
     c = out.counts
-    assert c.yes + c.no + c.abstain + c.absent + c.undecided == 15
+    assert c.yes + c.no + c.abstain + c.absent + c.not_participating + c.undecided == 15
     assert out.needed == max(0, 9 - c.yes)
     assert out.explanation
+
+
+@given(ballots, matters)
+def test_absence_and_not_participating_are_interchangeable(votes: dict[str, Vote], matter: Matter) -> None:
+    swapped = {c: Vote.NOT_PARTICIPATING if v is Vote.ABSENT else v for c, v in votes.items()}
+    assert decide(MEMBERS, votes, matter).outcome is decide(MEMBERS, swapped, matter).outcome
+
+
+PARTY_COUNCIL = council(parties=("RUS", "E01"))
+
+
+@given(ballots, st.sampled_from([Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.UNDECIDED]))
+def test_under_chapter_vi_a_partys_vote_never_changes_the_outcome(votes: dict[str, Vote], vote: Vote) -> None:
+    changed = {**votes, "RUS": vote, "E01": vote}
+    before = decide(PARTY_COUNCIL, votes, Matter.SUBSTANTIVE, chapter=Chapter.VI)
+    after = decide(PARTY_COUNCIL, changed, Matter.SUBSTANTIVE, chapter=Chapter.VI)
+    assert before.outcome is after.outcome
+    assert "RUS" not in after.vetoed_by and "RUS" not in after.pivotal

@@ -1,0 +1,100 @@
+"""What the board's voting-power chart shows: one bar per kind of seat, the plain sentence, the path to nine.
+
+``power_context`` returns the variables ``templates/scenarios/_power.html`` reads, under one key,
+``power``, so that it merges into any page's context without clashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from app.domain.power import MemberPower, power_report, what_if_sentence
+from app.domain.rules import join_names
+from app.domain.scenario import Scenario
+from app.domain.votes import Vote
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One kind of seat in the chart: what each such member holds, as a share and as a bar width."""
+
+    kind: str
+    label: str
+    members: int
+    names: str
+    share: Fraction
+    banzhaf: Fraction
+    width: float
+
+    @property
+    def percent(self) -> str:
+        return _percent(self.share)
+
+    @property
+    def banzhaf_percent(self) -> str:
+        return _percent(self.banzhaf)
+
+
+def _percent(value: Fraction) -> str:
+    if value and value < Fraction(1, 1000):
+        return "<0.1%"
+    return f"{float(value) * 100:.1f}%"
+
+
+_KINDS = (
+    ("permanent", "Permanent member", "Permanent members"),
+    ("elected", "Elected member", "Elected members"),
+    ("party", "Party obliged to abstain", "Parties obliged to abstain"),
+)
+
+
+def _kind(member: MemberPower) -> str:
+    if member.obliged_to_abstain:
+        return "party"
+    return "permanent" if member.permanent else "elected"
+
+
+def _bars(members: list[MemberPower]) -> list[Bar]:
+    groups: dict[str, list[MemberPower]] = {}
+    for member in members:
+        groups.setdefault(_kind(member), []).append(member)
+    top = max((Fraction(m.shapley_shubik_exact) for m in members), default=Fraction(0))
+    bars = []
+    for kind, one, many in _KINDS:
+        group = groups.get(kind)
+        if not group:
+            continue
+        share = Fraction(group[0].shapley_shubik_exact)
+        bars.append(
+            Bar(
+                kind=kind,
+                label=one if len(group) == 1 else many,
+                members=len(group),
+                names=", ".join(m.name for m in group),
+                share=share,
+                banzhaf=Fraction(group[0].banzhaf_exact),
+                width=float(share / top * 100) if top else 0.0,
+            )
+        )
+    return bars
+
+
+def power_context(scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
+    """The chart's context for these votes: ``{"power": {...}}`` for ``scenarios/_power.html``."""
+    report = power_report(scenario, votes)
+    names = {m.code: m.name for m in scenario.members}
+    what_ifs = [what_if_sentence(w, names) for w in report.what_ifs if w.changes]
+    return {
+        "power": {
+            "report": report,
+            "bars": _bars(report.members),
+            "sentence": report.sentence,
+            "path_sentence": report.path_sentence,
+            "pivotal_names": join_names(report.path.pivotal, names),
+            "what_ifs": what_ifs,
+            "matter": report.matter.value,
+        }
+    }

@@ -1,4 +1,4 @@
-"""Headers every response carries, and a cap on request bodies."""
+"""Headers every response carries, Secure cookies over HTTPS, and a cap on request bodies."""
 
 from __future__ import annotations
 
@@ -35,12 +35,48 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class SecureCookiesMiddleware:
+    """Over HTTPS, every cookie we set is ``Secure``: a later plain-HTTP request never carries it in the clear.
+
+    The routes set the flag themselves (``auth.cookie_flags``); this catches any cookie that did not.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("scheme") != "https":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_secure(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                cookies = headers.getlist("set-cookie")
+                if not all(map(_is_secure, cookies)):
+                    del headers["set-cookie"]
+                    for cookie in cookies:
+                        headers.append("set-cookie", cookie if _is_secure(cookie) else cookie + "; Secure")
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+
+def _is_secure(cookie: str) -> bool:
+    return any(attribute.strip().lower() == "secure" for attribute in cookie.split(";")[1:])
+
+
 class BodyTooLarge(Exception):
     pass
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413, whether announced or streamed."""
+    """Refuse request bodies over ``max_bytes`` with 413, whether announced (Content-Length) or streamed (chunked).
+
+    A streamed body is counted as the app reads it; past the cap, ``receive`` raises so the app stops reading.
+    The app may turn that error into a response of its own (FastAPI's form and JSON parsers answer 400), so
+    once the cap is passed, whatever response the app starts is replaced by the 413.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -55,24 +91,31 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
                 return
         received = 0
-        started = False
+        too_large = started = replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replacing_send(message: Message) -> None:
+            nonlocal started, replaced
+            if message["type"] == "http.response.start":
+                started = True
+                replaced = too_large
+                if replaced:
+                    await self._refuse(send)
+                    return
+            if not replaced:
+                await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, replacing_send)
         except BodyTooLarge:
             if not started:
                 await self._refuse(send)

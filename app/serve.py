@@ -8,9 +8,12 @@ import secrets
 import sys
 from pathlib import Path
 
-import uvicorn
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+from uvicorn.supervisors import Multiprocess
 
+from app.layered_library import LayeredLibrary
+from app.server import GuardedConfig, GuardedServer, connection_budget, open_file_limit, raise_open_file_limit
 from app.settings import Settings
 from app.web import create_app
 
@@ -39,6 +42,7 @@ def serve(args: argparse.Namespace) -> int:
             "host": args.host,
             "port": args.port,
             "scenarios_dir": args.scenarios,
+            "bundled_scenarios": getattr(args, "bundled", None),
             "data_dir": args.data,
             "instructor_token": args.token,
         }.items()
@@ -54,15 +58,74 @@ def serve(args: argparse.Namespace) -> int:
     if not settings.scenarios_dir.is_dir():
         print(f"unsc-sim: no scenarios folder at {settings.scenarios_dir}", file=sys.stderr)
         return 2
+    workers = max(1, getattr(args, "workers", None) or 1)
+    if workers > 1 and not (settings.database_url or "").startswith(("postgresql", "postgres:")):
+        print(
+            "unsc-sim: several workers share sessions through PostgreSQL; set UNSC_SIM_DATABASE_URL "
+            "to a postgresql:// URL (SQLite serves one process)",
+            file=sys.stderr,
+        )
+        return 2
+    limit = raise_open_file_limit()  # before the app opens its database
     app = create_app(settings)
     host = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
     base = f"http://{host}:{settings.port}"
-    print(f"unsc-sim: serving the scenarios in {settings.scenarios_dir} at {base}/", flush=True)
-    print(f"unsc-sim: sessions are stored in {settings.database_url or settings.data_dir}", flush=True)
+    library = app.state.library
+    where = f"{library.folder} and {library.beneath.folder}" if isinstance(library, LayeredLibrary) else library.folder
+    print(f"unsc-sim: serving the scenarios in {where} at {base}/", flush=True)
+    print(f"unsc-sim: sessions are stored in {shown_database(settings)}", flush=True)
+    print(f"unsc-sim: {limit}", flush=True)
     print("unsc-sim: instructor link (keep it private; it controls live sessions):", flush=True)
     print(f"    {base}/instructor?token={settings.instructor_token.get_secret_value()}", flush=True)
     # The access log stays off: the instructor link carries a secret and must never reach a log.
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="info", access_log=False, timeout_graceful_shutdown=3
+    if workers > 1:
+        return _serve_workers(settings, workers)
+    config = GuardedConfig(
+        app,
+        header_timeout=settings.header_timeout_seconds,
+        max_connections=connection_budget(open_file_limit()),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=3,
     )
+    GuardedServer(config).run()
+    return 0
+
+
+def shown_database(settings: Settings) -> str:
+    """Where sessions are stored, as it is safe to print: a password in the URL is masked."""
+    if not settings.database_url:
+        return str(settings.data_dir)
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _serve_workers(settings: Settings, workers: int) -> int:
+    """Several worker processes on one socket, each building its own app from the environment."""
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        os.environ[f"UNSC_SIM_{name.upper()}"] = text
+    config = GuardedConfig(
+        "app.web:create_app_from_environment",
+        factory=True,
+        workers=workers,
+        header_timeout=settings.header_timeout_seconds,
+        max_connections=connection_budget(open_file_limit()),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=3,
+    )
+    print(f"unsc-sim: {workers} worker processes share sessions through PostgreSQL", flush=True)
+    socket = config.bind_socket()
+    Multiprocess(config, sockets=[socket]).run()
     return 0

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     scenarios_dir: Path = BUNDLED_SCENARIOS
+    bundled_scenarios: bool = Field(
+        default=True, description="Also list the bundled scenarios beside scenarios_dir; a file there replaces one"
+    )
     data_dir: Path = Path("data")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in data_dir")
     instructor_token: SecretStr = Field(
@@ -30,3 +33,10 @@ class Settings(BaseSettings):
     session_idle_ttl_hours: float = Field(default=72.0, gt=0, description="How long a session with no change is kept")
     joins_per_minute: int = Field(default=120, ge=1, description="Seat claims allowed per session per minute")
     heartbeat_seconds: float = Field(default=15.0, gt=0)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies trusted for X-Forwarded-For and X-Forwarded-Proto (comma-separated addresses)",
+    )
+    header_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="A connection that has not sent its request headers by then is closed"
+    )

@@ -1,46 +1,58 @@
 """Fan-out of session changes to the pages that watch them (Server-Sent Events).
 
-After a change commits, the writer publishes the session's new snapshot, serialised once per
-audience. Each listener has a small bounded queue; publishing never waits. A listener whose
-queue is full is not keeping up (a dead or slow client) and is dropped, so it can never delay
-the room. A reconnecting browser gets the current snapshot straight away.
+After a change commits, the session service publishes the session's new view. The broker renders
+what each audience sees (the public room, the instructor, one student's seat) once per version,
+with the renderer the web layer gives it, and only for audiences that have listeners; bursts of
+versions are coalesced, so a listener always gets the latest version and never an older one.
+Each listener has a small bounded queue; publishing never waits. A listener whose queue is full is
+not keeping up (a dead or slow client) and is dropped, so it can never delay the room.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from app.domain.session import SessionView
 
 QUEUE_SIZE = 8
 
-
-@dataclass(frozen=True)
-class Payloads:
-    """One version of a session, serialised for each audience."""
-
-    version: int
-    public: str
-    instructor: str
+# ("public",), ("instructor",) or ("seat", delegation code, holder key): who sees what.
+Audience = tuple[str, ...]
+PUBLIC: Audience = ("public",)
+INSTRUCTOR: Audience = ("instructor",)
+# Renders one audience's payload; the dict is a per-version memo that audiences share parts through.
+Renderer = Callable[[SessionView, Audience, dict[str, str]], str]
+Item = tuple[int, str]
 
 
 @dataclass(eq=False)
 class Listener:
     session_id: str
-    instructor: bool
-    queue: asyncio.Queue[Payloads | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    audience: Audience
+    queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False
 
-    def payload(self, payloads: Payloads) -> str:
-        return payloads.instructor if self.instructor else payloads.public
+
+@dataclass
+class _Rendered:
+    version: int
+    payloads: dict[Audience, str] = field(default_factory=dict)
+    memo: dict[str, str] = field(default_factory=dict)
 
 
 class Broker:
-    """Listeners by session, and the latest payloads of each session."""
+    """Listeners by session, the latest view of each session, and what each audience was last sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, render: Renderer) -> None:
+        self._render = render
         self._listeners: dict[str, set[Listener]] = {}
-        self._latest: dict[str, Payloads] = {}
+        self._views: dict[str, SessionView] = {}
+        self._rendered: dict[str, _Rendered] = {}
+        self._dirty: set[str] = set()
+        self._flush_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self.dropped = 0
@@ -48,8 +60,8 @@ class Broker:
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def subscribe(self, session_id: str, instructor: bool) -> Listener:
-        listener = Listener(session_id, instructor)
+    def subscribe(self, session_id: str, audience: Audience) -> Listener:
+        listener = Listener(session_id, audience)
         self._listeners.setdefault(session_id, set()).add(listener)
         return listener
 
@@ -65,37 +77,63 @@ class Broker:
             return len(self._listeners.get(session_id, ()))
         return sum(len(group) for group in self._listeners.values())
 
-    def latest(self, session_id: str) -> Payloads | None:
-        return self._latest.get(session_id)
+    def latest(self, session_id: str) -> SessionView | None:
+        return self._views.get(session_id)
 
-    def publish(self, session_id: str, payloads: Payloads) -> None:
-        """Safe to call from any thread: hands the payloads to the event loop, never blocks."""
+    def publish(self, view: SessionView) -> None:
+        """Safe to call from any thread: remembers the view and asks the event loop to deliver it."""
         with self._lock:
-            current = self._latest.get(session_id)
-            if current is not None and current.version >= payloads.version:
+            current = self._views.get(view.id)
+            if current is not None and current.version >= view.version:
                 return  # a later version is already out; never send a listener backwards
-            self._latest[session_id] = payloads
+            self._views[view.id] = view
+            self._dirty.add(view.id)
+            if self._flush_scheduled:
+                return
+            self._flush_scheduled = True
         loop = self._loop
         if loop is None or loop.is_closed():
+            with self._lock:
+                self._flush_scheduled = False
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._deliver(session_id, payloads)
+            loop.call_soon(self._flush)
         else:
-            loop.call_soon_threadsafe(self._deliver, session_id, payloads)
+            loop.call_soon_threadsafe(self._flush)
 
-    def _deliver(self, session_id: str, payloads: Payloads) -> None:
-        latest = self._latest.get(session_id)
-        if latest is not None and latest.version > payloads.version:
-            return
-        for listener in list(self._listeners.get(session_id, ())):
-            try:
-                listener.queue.put_nowait(payloads)
-            except asyncio.QueueFull:
-                self._drop(listener)
+    def payload(self, view: SessionView, audience: Audience) -> Item:
+        """What ``audience`` sees of ``view`` (or of a later version already published), rendered once."""
+        with self._lock:
+            latest = self._views.get(view.id)
+            if latest is None or latest.version < view.version:
+                self._views[view.id] = latest = view
+        rendered = self._rendered.get(view.id)
+        if rendered is None or rendered.version != latest.version:
+            rendered = self._rendered[view.id] = _Rendered(latest.version)
+        text = rendered.payloads.get(audience)
+        if text is None:
+            text = rendered.payloads[audience] = self._render(latest, audience, rendered.memo)
+        return latest.version, text
+
+    def _flush(self) -> None:
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            self._flush_scheduled = False
+        for session_id in dirty:
+            view = self._views.get(session_id)
+            group = self._listeners.get(session_id)
+            if view is None or not group:
+                continue
+            for listener in list(group):
+                item = self.payload(view, listener.audience)
+                try:
+                    listener.queue.put_nowait(item)
+                except asyncio.QueueFull:
+                    self._drop(listener)
 
     def _drop(self, listener: Listener) -> None:
         listener.dropped = True
@@ -107,7 +145,10 @@ class Broker:
         listener.queue.put_nowait(None)
 
     def forget(self, session_id: str) -> None:
-        self._latest.pop(session_id, None)
+        with self._lock:
+            self._views.pop(session_id, None)
+            self._dirty.discard(session_id)
+        self._rendered.pop(session_id, None)
 
     def close_all(self) -> None:
         for group in list(self._listeners.values()):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from app.cli import parser
 from app.domain.scenario import Scenario
-from app.schema import scenario_json_schema
+from app.scenarios import scenario_json_schema
 from app.settings import Settings
 from tests.conftest import BUNDLED, ROOT
 

@@ -1,13 +1,17 @@
-"""The broker: every listener hears each new version; a stuck listener is dropped, never waited for."""
+"""The broker: each audience hears each new version, rendered once; a stuck listener is dropped, never waited for."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from app.live import QUEUE_SIZE, Broker, Payloads
+from app.domain.session import SessionView
+from app.live import INSTRUCTOR, PUBLIC, QUEUE_SIZE, Audience, Broker
+from app.live import Listener as LiveListener
+from tests.domain.test_session import view as make_view
 
 
 def run(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -16,48 +20,94 @@ def run(coroutine: Coroutine[Any, Any, None]) -> None:
         pool.submit(asyncio.run, coroutine).result()
 
 
-def payload(version: int) -> Payloads:
-    return Payloads(version, f"public {version}", f"instructor {version}")
+class Renders:
+    """A renderer that says who it drew for, and counts how often it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, Audience]] = []
+
+    def __call__(self, view: SessionView, audience: Audience, memo: dict[str, str]) -> str:
+        self.calls.append((view.id, view.version, audience))
+        return f"{audience[0]} {view.version}"
+
+
+def at(version: int, session_id: str = "s") -> SessionView:
+    return dataclasses.replace(make_view(), id=session_id, version=version)
+
+
+async def next_item(listener: LiveListener) -> tuple[int, str]:
+    item = await asyncio.wait_for(listener.queue.get(), 2)
+    assert item is not None
+    return item
 
 
 def test_publish_reaches_each_listener_with_its_audience() -> None:
     async def scenario() -> None:
-        broker = Broker()
+        broker = Broker(Renders())
         broker.bind(asyncio.get_running_loop())
-        student = broker.subscribe("s", instructor=False)
-        teacher = broker.subscribe("s", instructor=True)
-        other = broker.subscribe("t", instructor=False)
-        broker.publish("s", payload(2))
-        assert student.payload(await student.queue.get()) == "public 2"
-        assert teacher.payload(await teacher.queue.get()) == "instructor 2"
+        student = broker.subscribe("s", PUBLIC)
+        teacher = broker.subscribe("s", INSTRUCTOR)
+        other = broker.subscribe("t", PUBLIC)
+        broker.publish(at(2))
+        assert await next_item(student) == (2, "public 2")
+        assert await next_item(teacher) == (2, "instructor 2")
         assert other.queue.empty()
+
+    run(scenario())
+
+
+def test_each_audience_is_rendered_once_per_version_however_many_listen() -> None:
+    async def scenario() -> None:
+        renders = Renders()
+        broker = Broker(renders)
+        broker.bind(asyncio.get_running_loop())
+        listeners = [broker.subscribe("s", PUBLIC) for _ in range(50)]
+        broker.publish(at(2))
+        for listener in listeners:
+            assert await next_item(listener) == (2, "public 2")
+        assert renders.calls == [("s", 2, PUBLIC)]
 
     run(scenario())
 
 
 def test_an_older_version_is_never_sent_after_a_newer_one() -> None:
     async def scenario() -> None:
-        broker = Broker()
+        broker = Broker(Renders())
         broker.bind(asyncio.get_running_loop())
-        listener = broker.subscribe("s", instructor=False)
-        broker.publish("s", payload(5))
-        broker.publish("s", payload(4))
-        assert (await listener.queue.get()).version == 5
+        listener = broker.subscribe("s", PUBLIC)
+        broker.publish(at(5))
+        broker.publish(at(4))
+        assert (await next_item(listener))[0] == 5
+        await asyncio.sleep(0.01)
         assert listener.queue.empty()
         assert broker.latest("s").version == 5  # type: ignore[union-attr]
 
     run(scenario())
 
 
+def test_a_burst_of_versions_is_coalesced_into_the_latest() -> None:
+    async def scenario() -> None:
+        renders = Renders()
+        broker = Broker(renders)
+        broker.bind(asyncio.get_running_loop())
+        listener = broker.subscribe("s", PUBLIC)
+        for version in range(2, 12):
+            broker.publish(at(version))
+        assert await next_item(listener) == (11, "public 11")
+        assert [call[1] for call in renders.calls] == [11]
+
+    run(scenario())
+
+
 def test_a_listener_that_stops_reading_is_dropped_and_others_carry_on() -> None:
     async def scenario() -> None:
-        broker = Broker()
+        broker = Broker(Renders())
         broker.bind(asyncio.get_running_loop())
-        stuck = broker.subscribe("s", instructor=False)
-        reader = broker.subscribe("s", instructor=False)
+        stuck = broker.subscribe("s", PUBLIC)
+        reader = broker.subscribe("s", PUBLIC)
         for version in range(2, QUEUE_SIZE + 4):
-            broker.publish("s", payload(version))
-            assert (await reader.queue.get()).version == version
+            broker.publish(at(version))
+            assert (await next_item(reader))[0] == version
         assert stuck.dropped and broker.dropped == 1
         assert await stuck.queue.get() is None  # its stream wakes up and ends
         assert broker.count("s") == 1
@@ -67,18 +117,18 @@ def test_a_listener_that_stops_reading_is_dropped_and_others_carry_on() -> None:
 
 def test_publishing_from_another_thread_is_safe() -> None:
     async def scenario() -> None:
-        broker = Broker()
+        broker = Broker(Renders())
         broker.bind(asyncio.get_running_loop())
-        listener = broker.subscribe("s", instructor=False)
-        await asyncio.to_thread(broker.publish, "s", payload(9))
-        assert (await asyncio.wait_for(listener.queue.get(), 2)).version == 9
+        listener = broker.subscribe("s", PUBLIC)
+        await asyncio.to_thread(broker.publish, at(9))
+        assert (await next_item(listener))[0] == 9
 
     run(scenario())
 
 
 def test_an_expired_session_is_forgotten() -> None:
-    broker = Broker()
-    broker.publish("s", payload(3))
+    broker = Broker(Renders())
+    broker.publish(at(3))
     assert broker.latest("s") is not None
     broker.forget("s")
     assert broker.latest("s") is None

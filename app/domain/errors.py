@@ -2,11 +2,12 @@
 
     UnscSimError                 base of everything below
     ├── InvalidScenario          a scenario document breaks the format or the council's rules
+    ├── InvalidRequest           a request's value is not acceptable (a name with control characters)
     ├── NotFound                 a scenario, session or seat that does not exist
     ├── Forbidden                the caller may not do this (a student acting for another seat)
     └── Conflict                 the request clashes with the current state (seat taken, voting closed)
 
-The web layer maps them in one place: 422, 404, 403 and 409.
+The web layer maps them in one place: 422, 422, 404, 403 and 409.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ class InvalidScenario(UnscSimError):
         if len(lines) == 1:
             return head + lines[0]
         return head + f"{len(lines)} problems\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+class InvalidRequest(UnscSimError):
+    """A value in a request that cannot be accepted; ``field`` names it for the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
 
 
 class NotFound(UnscSimError):

@@ -15,44 +15,56 @@ from jinja2 import StrictUndefined
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
+from app.layered_library import library_for
 from app.live import Broker
 from app.paths import STATIC, TEMPLATES
-from app.scenario_files import Library
+from app.sessions import SessionService
 from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.sessions import SessionStore
-from app.web import api, docs, editor, pages, sessions
-from app.web.auth import CsrfCookieMiddleware, csrf_token, is_instructor
+from app.web import api, auth, docs, editor, pages, sessions
+from app.web.auth import (
+    EPOCH_FILE,
+    CsrfCookieMiddleware,
+    InstructorEpoch,
+    InstructorNoStoreMiddleware,
+    csrf_token,
+    is_instructor,
+)
 from app.web.errors import install_error_handlers
-from app.web.ratelimit import RateLimiter
-from app.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.web.live_parts import PartRenderer
+from app.web.ratelimit import limiter
+from app.web.security import BodyLimitMiddleware, SecureCookiesMiddleware, SecurityHeadersMiddleware
 
 log = logging.getLogger("unsc_sim")
 PURGE_EVERY_SECONDS = 600
 
 
-def purge_expired(store: SessionStore, settings: Settings) -> list[str]:
-    now = dt.datetime.now(dt.UTC)
-    return store.purge(
-        ended_before=now - dt.timedelta(hours=settings.session_ended_ttl_hours),
-        idle_before=now - dt.timedelta(hours=settings.session_idle_ttl_hours),
+def purge_expired(service: SessionService, settings: Settings) -> list[str]:
+    return service.purge(
+        dt.datetime.now(dt.UTC),
+        ended_ttl=dt.timedelta(hours=settings.session_ended_ttl_hours),
+        idle_ttl=dt.timedelta(hours=settings.session_idle_ttl_hours),
     )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = SessionStore(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
-    broker = Broker()
+    templates = Jinja2Templates(directory=TEMPLATES)
+    state: dict[str, str] = {"base_url": f"http://{settings.host}:{settings.port}"}
+    parts = PartRenderer(templates.env, lambda view: f"{state['base_url'].rstrip('/')}/join/{view.join_code}")
+    broker = Broker(parts.payload)
+    service = SessionService(store, broker)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         broker.bind(asyncio.get_running_loop())
+        service.follow_other_instances()
 
         async def purge_forever() -> None:
             while True:
-                removed = await run_in_threadpool(purge_expired, store, settings)
-                for session_id in removed:
-                    broker.forget(session_id)  # its last snapshot, kept for reconnecting listeners
+                removed = await run_in_threadpool(purge_expired, service, settings)
                 if removed:
                     log.info("removed %d expired session(s)", len(removed))
                 await asyncio.sleep(PURGE_EVERY_SECONDS)
@@ -63,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             purger.cancel()
             broker.close_all()
+            service.close()
             store.engine.dispose()
 
     app = FastAPI(
@@ -74,12 +87,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.library = Library(settings.scenarios_dir)
+    app.state.library = library_for(settings)
     app.state.store = store
     app.state.broker = broker
-    app.state.join_limiter = RateLimiter(capacity=settings.joins_per_minute, per_minute=settings.joins_per_minute)
-    app.state.lookup_limiter = RateLimiter(capacity=30, per_minute=30)
-    templates = Jinja2Templates(directory=TEMPLATES)
+    app.state.service = service
+    app.state.parts = parts
+    app.state.base_url = state
+    app.state.instructor_epoch = InstructorEpoch(settings.data_dir / EPOCH_FILE)
+    app.state.join_limiter = limiter(store.engine, settings.joins_per_minute, settings.joins_per_minute, "joins")
+    app.state.lookup_limiter = limiter(store.engine, 30, 30, "lookups")
     templates.env.undefined = StrictUndefined
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
@@ -89,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
 
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(InstructorNoStoreMiddleware)
+    app.add_middleware(SecureCookiesMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=512 * 1024)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -97,5 +115,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sessions.router)
     app.include_router(editor.router)
     app.include_router(docs.router)
+    app.include_router(auth.router)
     install_error_handlers(app)
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app each worker process builds (``unsc-sim serve --workers N``): settings from UNSC_SIM_*."""
+    return create_app(Settings())

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from jinja2 import Environment
+
 from app.domain.errors import InvalidScenario, Problem
 from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Member, Scenario
 from app.domain.votes import Vote
+from app.web.power_view import power_context
 
 VIEW_WIDTH = 1000
 VIEW_HEIGHT = 610
@@ -146,26 +149,31 @@ def chamber_context(
     }
 
 
-def script_data(scenario: Scenario, outcome: Outcome) -> dict[str, Any]:
-    """What council.js needs to redraw: names, symbols and words for each vote, the threshold."""
-    return {
-        "names": {m.code: m.name for m in scenario.members},
-        "required": outcome.required,
-        "verdict": {"adopted": scenario.verdict.adopted, "not_adopted": scenario.verdict.not_adopted},
-        "symbols": {key: symbol for key, (symbol, _) in DISPLAY.items()},
-        "labels": {key: label for key, (_, label) in DISPLAY.items()},
-    }
+BOARD_PARTS = {
+    "verdict": "scenarios/_verdict.html",
+    "chamber": "scenarios/_table.html",
+    "power": "scenarios/_power.html",
+}
 
 
-def board_context(ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
-    """Everything the board template needs; the same data seeds the page's script."""
+def board_parts(env: Environment, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, str]:
+    """The board's verdict and chamber for these votes: the page embeds them, and its script asks for them again."""
     outcome = tally(scenario, votes)
     context = chamber_context(scenario, {c: v.value for c, v in votes.items()}, outcome, headline(scenario, outcome))
-    names = context["names"]
-    return context | {
+    context |= power_context(scenario, votes)
+    return {name: env.get_template(template).render(context) for name, template in BOARD_PARTS.items()}
+
+
+def board_context(env: Environment, ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
+    """Everything the board template needs."""
+    names = [m.code for m in scenario.members]
+    return {
         "id": ident,
+        "scenario": scenario,
         "votes": votes,
+        "vote_choices": list(Vote),
+        "parts": board_parts(env, scenario, votes),
+        "starting_query": votes_query(scenario.starting_votes),
         "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
-        "page_data": script_data(scenario, outcome)
-        | {"id": ident, "scenario": scenario.model_dump(mode="json", exclude_none=True)},
+        "page_data": {"id": ident, "parts": f"/scenarios/{ident}/parts"},
     }

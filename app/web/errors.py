@@ -10,11 +10,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from app.domain.errors import Conflict, Forbidden, InvalidScenario, NotFound, Problem, UnscSimError, format_path
+from app.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    InvalidScenario,
+    NotFound,
+    Problem,
+    UnscSimError,
+    format_path,
+)
+from app.store.writer import Unavailable
 
 log = logging.getLogger("unsc_sim")
 
-STATUS = {InvalidScenario: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
+STATUS = {InvalidScenario: 422, InvalidRequest: 422, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
 
 
 def _wants_json(request: Request) -> bool:
@@ -49,6 +59,9 @@ def install_error_handlers(app: FastAPI) -> None:
             count = len(error.problems)
             message = f"{where}{count} problem{'s' if count != 1 else ''} with the scenario"
             return _respond(request, status, message, [_problem_json(p) for p in error.problems])
+        if isinstance(error, InvalidRequest):
+            problem = {"field": error.field, "line": None, "message": error.message}
+            return _respond(request, status, f"{error.field}: {error.message}", [problem])
         return _respond(request, status, str(error))
 
     @app.exception_handler(RequestValidationError)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from app.web.board import board_context, votes_from_params, votes_query
+from app.web.board import board_context, board_parts, votes_from_params, votes_query
 from app.web.deps import LibraryDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
@@ -26,13 +27,27 @@ def board_page(scenario_id: str, request: Request, library: LibraryDep, template
     """The vote board; the votes live in the query string, so any configuration can be bookmarked."""
     scenario = library.get(scenario_id)
     votes = votes_from_params(scenario, request.query_params)
-    return templates.TemplateResponse(request, "scenarios/board.html", board_context(scenario_id, scenario, votes))
+    context = board_context(templates.env, scenario_id, scenario, votes)
+    return templates.TemplateResponse(request, "scenarios/board.html", context)
+
+
+@router.get("/scenarios/{scenario_id}/parts")
+def board_update(scenario_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> Response:
+    """The board's verdict and chamber for the votes in the query, as the page draws them; for its script."""
+    scenario = library.get(scenario_id)
+    votes = votes_from_params(scenario, request.query_params)
+    body = {
+        "parts": board_parts(templates.env, scenario, votes),
+        "votes": {code: vote.value for code, vote in votes.items()},
+        "query": votes_query(votes),
+    }
+    return JSONResponse(body)
 
 
 @router.post("/scenarios/{scenario_id}")
 async def board_form(scenario_id: str, request: Request, library: LibraryDep) -> Response:
     """The board's form without JavaScript: record the votes in the address and show the result."""
-    scenario = library.get(scenario_id)
+    scenario = await run_in_threadpool(library.get, scenario_id)  # the library may read files: not on the loop
     form = await request.form()
     votes = votes_from_params(scenario, {k: v for k, v in form.items() if isinstance(v, str)})
     return RedirectResponse(f"/scenarios/{scenario_id}?{votes_query(votes)}#verdict", status_code=303)

@@ -1,85 +1,70 @@
-"""Live classroom sessions: the instructor's pages, the students' pages, the projector and the live stream."""
+"""Live classroom sessions: the instructor's pages, the students' pages, the projector and the live stream.
+
+Handlers only parse, call the session service and render: every change goes through
+``app.sessions.SessionService``, which checks the domain's transition table, commits and publishes.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
-import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
-from app.domain.errors import Conflict, Forbidden, NotFound
-from app.domain.session import SessionView, Status, normalise_join_code, snapshot
+from app import exports
+from app.domain.errors import Forbidden, NotFound
+from app.domain.session import Action, SessionView, Status, normalise_join_code, snapshot
 from app.domain.votes import Vote
-from app.live import Broker, Payloads
-from app.store.sessions import SessionStore, export_json
+from app.live import INSTRUCTOR, PUBLIC, Audience
 from app.web.auth import (
-    COOKIE_DAYS,
-    INSTRUCTOR_COOKIE,
     CsrfDep,
     InstructorDep,
+    cookie_flags,
     csrf_token,
-    instructor_cookie_value,
     is_instructor,
     seat_cookie,
+    set_instructor_cookie,
     token_matches,
 )
-from app.web.board import chamber_context, script_data
-from app.web.deps import BrokerDep, LibraryDep, SettingsDep, StoreDep, TemplatesDep
+from app.web.deps import BrokerDep, LibraryDep, PartsDep, ServiceDep, SettingsDep, TemplatesDep
+from app.web.live_parts import PartRenderer, embed, seat_audience
 from app.web.ratelimit import RateLimiter
 
 router = APIRouter(include_in_schema=False)
-
-
-STUDENT_CHOICES = (Vote.YES, Vote.NO, Vote.ABSTAIN)
-
-
-def payloads(view: SessionView) -> Payloads:
-    return Payloads(
-        version=view.version,
-        public=json.dumps(snapshot(view, for_instructor=False), separators=(",", ":")),
-        instructor=json.dumps(snapshot(view, for_instructor=True), separators=(",", ":")),
-    )
-
-
-def publish(request: Request, view: SessionView) -> None:
-    broker: Broker = request.app.state.broker
-    broker.publish(view.id, payloads(view))
 
 
 def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-def done(request: Request, view: SessionView, redirect_to: str, *, instructor: bool = False) -> Response:
-    """After a change: JSON for the page's script, or back to the page for a plain form."""
+def done(request: Request, view: SessionView, redirect_to: str, renderer: PartRenderer) -> Response:
+    """After an instructor's change: the state and the console's parts for the script, or back to the page."""
     if wants_json(request):
-        return JSONResponse(snapshot(view, for_instructor=instructor))
+        body = snapshot(view, for_instructor=True) | {"parts": renderer.parts(view, INSTRUCTOR)}
+        return JSONResponse(body)
     return RedirectResponse(redirect_to, status_code=303)
 
 
 def join_url(request: Request, view: SessionView) -> str:
-    return str(request.base_url).rstrip("/") + f"/join/{view.join_code}"
+    base = str(request.base_url).rstrip("/")
+    request.app.state.base_url["base_url"] = base  # the address the live parts print, until a public one is set
+    return f"{base}/join/{view.join_code}"
 
 
-def live_context(request: Request, view: SessionView, *, instructor: bool) -> dict[str, Any]:
-    snap = snapshot(view, for_instructor=instructor)
-    outcome = view.outcome
-    shown = {seat["code"]: seat["vote"] for seat in snap["seats"]}
-    context = chamber_context(view.scenario, shown, outcome, snap["headline"], hidden=snap["hidden"])
-    return context | {
+def live_context(request: Request, view: SessionView, renderer: PartRenderer, audience: Audience) -> dict[str, Any]:
+    """What every live page shares: the parts as this visitor sees them, and where to follow them."""
+    url = join_url(request, view)
+    return {
         "session": view,
-        "snapshot": snap,
-        "join_url": join_url(request, view),
+        "scenario": view.scenario,
+        "join_url": url,
         "csrf": csrf_token(request),
-        "page_data": script_data(view.scenario, outcome)
-        | {"session": view.id, "events": f"/s/{view.id}/events", "snapshot": snap, "instructor": instructor},
+        "parts": embed(renderer.parts(view, audience), csrf_token(request)),
+        "page_data": {"events": f"/s/{view.id}/events", "version": view.version},
     }
 
 
@@ -92,46 +77,53 @@ def instructor_login(request: Request, settings: SettingsDep, token: str = "") -
     if not token_matches(settings, token):
         raise Forbidden("this instructor link is not valid; copy it again from the terminal running unsc-sim serve")
     response = RedirectResponse("/sessions", status_code=303)
-    response.set_cookie(
-        INSTRUCTOR_COOKIE, instructor_cookie_value(settings), max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax"
-    )
+    set_instructor_cookie(response, request, settings)
     return response
 
 
 @router.get("/sessions", response_class=HTMLResponse)
 def sessions_page(
-    request: Request, _: InstructorDep, store: StoreDep, library: LibraryDep, templates: TemplatesDep
+    request: Request, _: InstructorDep, service: ServiceDep, library: LibraryDep, templates: TemplatesDep
 ) -> Response:
     """Start a session from any scenario, or return to a running one."""
     choices = [e for e in library.entries() if e.scenario is not None]
-    context = {"sessions": store.all(), "choices": choices, "csrf": csrf_token(request)}
+    context = {"sessions": service.all(), "choices": choices, "csrf": csrf_token(request)}
     return templates.TemplateResponse(request, "sessions/index.html", context)
 
 
 @router.post("/sessions")
 def start_session(
-    request: Request,
     _: InstructorDep,
     __: CsrfDep,
-    store: StoreDep,
+    service: ServiceDep,
     library: LibraryDep,
     scenario_id: Annotated[str, Form()],
 ) -> Response:
     """A new session keeps its own copy of the scenario: later edits to the file never change it."""
-    view = store.create(scenario_id, library.get(scenario_id))
-    publish(request, view)
+    view = service.create(scenario_id, library.get(scenario_id))
     return RedirectResponse(f"/s/{view.id}/console", status_code=303)
 
 
 @router.get("/s/{session_id}/console", response_class=HTMLResponse)
-def console(session_id: str, request: Request, _: InstructorDep, store: StoreDep, templates: TemplatesDep) -> Response:
+def console(
+    session_id: str,
+    request: Request,
+    _: InstructorDep,
+    service: ServiceDep,
+    templates: TemplatesDep,
+    renderer: PartsDep,
+) -> Response:
     """Seats, votes and controls for the instructor."""
-    view = store.get(session_id)
-    context = live_context(request, view, instructor=True) | {"choices": list(Vote)}
+    view = service.get(session_id)
+    context = live_context(request, view, renderer, INSTRUCTOR)
     return templates.TemplateResponse(request, "sessions/console.html", context)
 
 
-CONTROLS = {"open", "close", "end", "hide", "show", "reset", "clear"}
+CONTROL_CHOICES = ", ".join(
+    sorted(
+        a.value for a in (Action.OPEN, Action.CLOSE, Action.END, Action.HIDE, Action.SHOW, Action.RESET, Action.CLEAR)
+    )
+)
 
 
 @router.post("/s/{session_id}/control")
@@ -140,46 +132,42 @@ def control(
     request: Request,
     _: InstructorDep,
     __: CsrfDep,
-    store: StoreDep,
+    service: ServiceDep,
+    renderer: PartsDep,
     action: Annotated[str, Form()],
 ) -> Response:
     """Open or close voting, hide or show votes, reset or clear the votes, end the session."""
-    if action not in CONTROLS:
-        raise HTTPException(422, f"unknown action {action!r}; expected one of {', '.join(sorted(CONTROLS))}")
-    if action in {"open", "close", "end"}:
-        view = store.set_status(session_id, {"open": Status.OPEN, "close": Status.CLOSED, "end": Status.ENDED}[action])
-    elif action in {"hide", "show"}:
-        view = store.set_hidden(session_id, action == "hide")
-    else:
-        view = store.reset(session_id, to_scenario=action == "reset")
-    publish(request, view)
-    return done(request, view, f"/s/{session_id}/console", instructor=True)
+    try:
+        chosen = Action(action)
+        view = service.control(session_id, chosen)
+    except ValueError:
+        raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
+    return done(request, view, f"/s/{session_id}/console", renderer)
 
 
 @router.post("/s/{session_id}/seats/{code}/vote")
-def instructor_vote(
+async def instructor_vote(
     session_id: str,
     code: str,
     request: Request,
     _: InstructorDep,
     __: CsrfDep,
-    store: StoreDep,
+    service: ServiceDep,
+    renderer: PartsDep,
     vote: Annotated[Vote, Form()],
 ) -> Response:
     """Cast or withhold the vote of any delegation: an unclaimed seat, an absent student."""
-    view = store.vote(session_id, code, vote, actor="instructor")
-    publish(request, view)
-    return done(request, view, f"/s/{session_id}/console#seat-{code}", instructor=True)
+    view = await service.instructor_vote(session_id, code, vote)
+    return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
 
 
 @router.post("/s/{session_id}/seats/{code}/release")
 def release_seat(
-    session_id: str, code: str, request: Request, _: InstructorDep, __: CsrfDep, store: StoreDep
+    session_id: str, code: str, request: Request, _: InstructorDep, __: CsrfDep, service: ServiceDep, renderer: PartsDep
 ) -> Response:
     """Free a seat: its student's token stops working and another student can take it."""
-    view = store.release(session_id, code)
-    publish(request, view)
-    return done(request, view, f"/s/{session_id}/console#seat-{code}", instructor=True)
+    view = service.release(session_id, code)
+    return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
 
 
 @router.post("/s/{session_id}/seats/{code}/assign")
@@ -189,95 +177,56 @@ def assign_seat(
     request: Request,
     _: InstructorDep,
     __: CsrfDep,
-    store: StoreDep,
-    name: Annotated[str, Form(max_length=80)] = "",
+    service: ServiceDep,
+    renderer: PartsDep,
+    name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Reserve a seat for a named student (empty name: no reservation)."""
-    view = store.reserve(session_id, code, name)
-    publish(request, view)
-    return done(request, view, f"/s/{session_id}/console#seat-{code}", instructor=True)
+    view = service.reserve(session_id, code, name)
+    return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/s/{session_id}/export.json")
-def export_result_json(session_id: str, _: InstructorDep, store: StoreDep) -> Response:
+def export_result_json(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
     """Each delegation's vote and when it was cast, the outcome, and the audit log."""
-    view = store.get(session_id)
-    return Response(
-        export_json(view, store.audit_log(session_id)),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="session-{view.join_code}.json"'},
-    )
-
-
-def _csv(rows: list[list[Any]], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet; quote it as text.
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    view = service.get(session_id)
+    body = exports.result_json(view, service.audit_log(session_id))
+    return _download(body, "application/json", f"session-{view.join_code}.json")
 
 
 @router.get("/s/{session_id}/export.csv")
-def export_result_csv(session_id: str, _: InstructorDep, store: StoreDep) -> Response:
-    view = store.get(session_id)
-    outcome = view.outcome
-    rows: list[list[Any]] = [["code", "delegation", "permanent", "vote", "cast_at", "held_by"]]
-    rows += [
-        [
-            s.code,
-            s.name,
-            "yes" if s.permanent else "no",
-            s.vote.value,
-            s.voted_at.isoformat() if s.voted_at else "",
-            s.holder or "",
-        ]
-        for s in view.seats
-    ]
-    c = outcome.counts
-    rows += [
-        [],
-        [
-            "outcome",
-            outcome.outcome.value,
-            f"{c.yes}-{c.no}-{c.abstain}",
-            f"required {outcome.required}",
-            "vetoed by " + " ".join(outcome.vetoed_by) if outcome.vetoed_by else "",
-            outcome.explanation,
-        ],
-    ]
-    return _csv(rows, f"session-{view.join_code}.csv")
+def export_result_csv(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
+    view = service.get(session_id)
+    return _download(exports.result_csv(view), "text/csv; charset=utf-8", f"session-{view.join_code}.csv")
 
 
 @router.get("/s/{session_id}/audit.csv")
-def export_audit_csv(session_id: str, _: InstructorDep, store: StoreDep) -> Response:
+def export_audit_csv(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
     """Every change, who made it and when, for the debrief."""
-    log = store.audit_log(session_id)
-    rows: list[list[Any]] = [["id", "at", "version", "actor", "action", "delegation", "detail"]]
-    rows += [
-        [e["id"], e["at"], e["version"], e["actor"], e["action"], e["member"] or "", e["detail"] or ""] for e in log
-    ]
-    return _csv(rows, f"audit-{session_id}.csv")
+    body = exports.audit_csv(service.audit_log(session_id))
+    return _download(body, "text/csv; charset=utf-8", f"audit-{session_id}.csv")
 
 
 # Everyone in the room
 
 
 @router.get("/s/{session_id}/projector", response_class=HTMLResponse)
-def projector(session_id: str, request: Request, store: StoreDep, templates: TemplatesDep) -> Response:
+def projector(
+    session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep, renderer: PartsDep
+) -> Response:
     """The chamber for the wall: the horseshoe, the tally, the verdict, and how to join."""
-    view = store.get(session_id)
-    return templates.TemplateResponse(request, "sessions/projector.html", live_context(request, view, instructor=False))
+    view = service.get(session_id)
+    return templates.TemplateResponse(request, "sessions/projector.html", live_context(request, view, renderer, PUBLIC))
 
 
 @router.get("/s/{session_id}/qr.svg")
-def qr_code(session_id: str, request: Request, store: StoreDep) -> Response:
+def qr_code(session_id: str, request: Request, service: ServiceDep) -> Response:
     """The join link as a QR code, drawn on the server (segno), no image service involved."""
-    view = store.get(session_id)
+    view = service.get(session_id)
     buffer = io.BytesIO()
     segno.make(join_url(request, view), error="m").save(
         buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code to join with code {view.join_code}"
@@ -285,27 +234,30 @@ def qr_code(session_id: str, request: Request, store: StoreDep) -> Response:
     return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
+def _audience(request: Request, service: Any, view: SessionView) -> Audience:
+    """Who is listening: the instructor, the student of one seat, or the room."""
+    if is_instructor(request):
+        return INSTRUCTOR
+    code = service.seat_for_token(view.id, request.cookies.get(seat_cookie(view.id)))
+    if code is None:
+        return PUBLIC
+    return seat_audience(code, view.seat(code).holder_key)
+
+
 @router.get("/s/{session_id}/events")
 async def events(
-    session_id: str, request: Request, store: StoreDep, broker: BrokerDep, settings: SettingsDep
+    session_id: str, request: Request, service: ServiceDep, broker: BrokerDep, settings: SettingsDep
 ) -> Response:
-    """Server-Sent Events: the full snapshot at once, then again at each new version, with heartbeats."""
-    instructor = is_instructor(request)
-    listener = broker.subscribe(session_id, instructor)
-    try:
-        view = await run_in_threadpool(store.get, session_id)
-    except NotFound:
-        broker.unsubscribe(listener)
-        raise
-    first = payloads(view)
-    latest = broker.latest(session_id)
-    if latest is not None and latest.version > first.version:
-        first = latest
+    """Server-Sent Events: this audience's parts at once, then again at each new version, with heartbeats."""
+    view = await asyncio.to_thread(service.get, session_id)
+    audience = await asyncio.to_thread(_audience, request, service, view)
+    listener = broker.subscribe(session_id, audience)
+    first_version, first = broker.payload(view, audience)
 
     async def stream() -> AsyncIterator[str]:
-        last = first.version
+        last = first_version
         try:
-            yield f"retry: 1500\nid: {first.version}\nevent: snapshot\ndata: {listener.payload(first)}\n\n"
+            yield f"retry: 1500\nid: {first_version}\nevent: parts\ndata: {first}\n\n"
             while True:
                 try:
                     item = await asyncio.wait_for(listener.queue.get(), timeout=settings.heartbeat_seconds)
@@ -314,10 +266,11 @@ async def events(
                     continue
                 if item is None:
                     return  # dropped: too slow, or the server is shutting down
-                if item.version <= last:
+                version, payload = item
+                if version <= last:
                     continue
-                last = item.version
-                yield f"id: {item.version}\nevent: snapshot\ndata: {listener.payload(item)}\n\n"
+                last = version
+                yield f"id: {version}\nevent: parts\ndata: {payload}\n\n"
         finally:
             broker.unsubscribe(listener)
 
@@ -329,8 +282,9 @@ async def events(
 # Students
 
 
-def _seat_code(request: Request, store: SessionStore, session_id: str) -> str | None:
-    return store.seat_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
+def _seat_code(request: Request, service: Any, session_id: str) -> str | None:
+    code: str | None = service.seat_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
+    return code
 
 
 @router.get("/join", response_class=HTMLResponse)
@@ -342,19 +296,18 @@ def join_form(request: Request, templates: TemplatesDep, code: str = "") -> Resp
 
 
 @router.get("/join/{code}", response_class=HTMLResponse)
-def claim_page(code: str, request: Request, store: StoreDep, templates: TemplatesDep) -> Response:
+def claim_page(code: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
     """Choose a free delegation; a student who already holds one goes straight back to it."""
     limiter: RateLimiter = request.app.state.lookup_limiter
     normalised = normalise_join_code(code)
     try:
-        view = store.by_join_code(normalised)
+        view = service.by_join_code(normalised)
     except NotFound:
         _limit(limiter, "unknown-codes")
         raise
     if view.status is Status.ENDED:
         raise NotFound("this session has ended; ask your instructor for the new code")
-    held = _seat_code(request, store, view.id)
-    if held is not None:
+    if _seat_code(request, service, view.id) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
     context = {"session": view, "csrf": csrf_token(request)}
     return templates.TemplateResponse(request, "sessions/claim.html", context)
@@ -373,57 +326,47 @@ def claim_seat(
     code: str,
     request: Request,
     _: CsrfDep,
-    store: StoreDep,
+    service: ServiceDep,
     member: Annotated[str, Form(max_length=16)],
-    name: Annotated[str, Form(max_length=80)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Take a delegation: the seat token goes into an HttpOnly cookie that only this session's pages receive."""
-    view = store.by_join_code(normalise_join_code(code))
+    view = service.by_join_code(normalise_join_code(code))
     _limit(request.app.state.join_limiter, view.id)
-    if _seat_code(request, store, view.id) is not None:
-        raise Conflict("you already hold a delegation in this session; ask the instructor to release it first")
-    view, token = store.claim(view.id, member, name or None)
-    publish(request, view)
+    seated = service.claim(view.id, member, name, held=_seat_code(request, service, view.id))
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    response.set_cookie(seat_cookie(view.id), token, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax")
+    response.set_cookie(seat_cookie(view.id), seated.token, **cookie_flags(request))
     return response
 
 
 @router.get("/s/{session_id}/seat", response_class=HTMLResponse)
-def seat_page(session_id: str, request: Request, store: StoreDep, templates: TemplatesDep) -> Response:
+def seat_page(
+    session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep, renderer: PartsDep
+) -> Response:
     """A student's own page: the brief, the question, the vote buttons and the live council."""
-    view = store.get(session_id)
-    code = _seat_code(request, store, session_id)
+    view = service.get(session_id)
+    code = _seat_code(request, service, session_id)
     if code is None:
         return RedirectResponse(f"/join/{view.join_code}", status_code=303)
     seat = view.seat(code)
-    member = view.scenario.member(code)
-    context = live_context(request, view, instructor=False) | {
+    context = live_context(request, view, renderer, seat_audience(code, seat.holder_key)) | {
         "seat": seat,
-        "member": member,
-        "choices": STUDENT_CHOICES,
+        "member": view.scenario.member(code),
     }
-    context["page_data"] |= {"seat": code, "own_vote": seat.vote.value}
     return templates.TemplateResponse(request, "sessions/seat.html", context)
 
 
 @router.post("/s/{session_id}/vote")
-def student_vote(
+async def student_vote(
     session_id: str,
     request: Request,
     _: CsrfDep,
-    store: StoreDep,
+    service: ServiceDep,
     vote: Annotated[Vote, Form()],
     member: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Vote for the delegation this browser holds. The seat comes from the token, never from the form."""
-    code = _seat_code(request, store, session_id)
-    if code is None:
-        raise Forbidden("you hold no delegation in this session (it may have been released); join again")
-    if member is not None and member != code:
-        raise Forbidden(f"you hold {code} and may vote only for it")
-    view = store.vote(session_id, code, vote, actor=f"student:{code}")
-    publish(request, view)
+    view, code = await service.student_vote(session_id, request.cookies.get(seat_cookie(session_id)), vote, member)
     if wants_json(request):
         return JSONResponse({"vote": vote.value, "version": view.version, "seat": code})
     return RedirectResponse(f"/s/{session_id}/seat", status_code=303)

@@ -18,7 +18,7 @@ from app.domain.session import (
     snapshot,
 )
 from app.domain.votes import Vote
-from app.scenario_files import load_file
+from app.scenarios import load_file
 from tests.conftest import BUNDLED
 
 SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
@@ -31,7 +31,7 @@ def view(status: Status = Status.OPEN, hide: bool = False) -> SessionView:
             name=m.name,
             permanent=m.permanent,
             vote=m.vote,
-            claimed=m.code == "USA",
+            token_hash="ab" * 32 if m.code == "USA" else None,
             holder="Alice" if m.code == "USA" else None,
         )
         for m in SCENARIO.members

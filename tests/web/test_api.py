@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.scenario_files import load_file
+from app.scenarios import load_file
 from tests.conftest import BUNDLED
 
 JSON = {"Accept": "application/json"}

@@ -1,0 +1,92 @@
+"""The debrief's files: a session's result and its audit log, as CSV and JSON, from one snapshot.
+
+Both formats are built here from the same ``SessionView`` and log, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from app.domain.session import SessionView
+
+AuditLog = list[dict[str, Any]]
+
+
+def _delegations(view: SessionView) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "permanent": s.permanent,
+            "vote": s.vote.value,
+            "cast_at": s.voted_at.isoformat() if s.voted_at else None,
+            "holder": s.holder,
+        }
+        for s in view.seats
+    ]
+
+
+def result_json(view: SessionView, log: AuditLog) -> str:
+    """Every delegation's vote and when it was cast, the outcome, and the audit log."""
+    return json.dumps(
+        {
+            "session": view.id,
+            "scenario": {
+                "id": view.scenario_id,
+                "title": view.scenario.title,
+                "date": view.scenario.date.isoformat() if view.scenario.date else None,
+                "question": view.scenario.question,
+            },
+            "status": view.status.value,
+            "version": view.version,
+            "delegations": _delegations(view),
+            "outcome": view.outcome.model_dump(mode="json"),
+            "audit": log,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet; quote it as text.
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return buffer.getvalue()
+
+
+def result_csv(view: SessionView) -> str:
+    """One row per delegation, then the outcome: the same facts as ``result_json``."""
+    outcome = view.outcome
+    rows: list[list[Any]] = [["code", "delegation", "permanent", "vote", "cast_at", "held_by"]]
+    rows += [
+        [d["code"], d["name"], "yes" if d["permanent"] else "no", d["vote"], d["cast_at"] or "", d["holder"] or ""]
+        for d in _delegations(view)
+    ]
+    c = outcome.counts
+    rows += [
+        [],
+        [
+            "outcome",
+            outcome.outcome.value,
+            f"{c.yes}-{c.no}-{c.abstain}",
+            f"required {outcome.required}",
+            "vetoed by " + " ".join(outcome.vetoed_by) if outcome.vetoed_by else "",
+            outcome.explanation,
+        ],
+    ]
+    return _csv(rows)
+
+
+def audit_csv(log: AuditLog) -> str:
+    """Every change, who made it and when."""
+    rows: list[list[Any]] = [["id", "at", "version", "actor", "action", "delegation", "detail"]]
+    rows += [
+        [e["id"], e["at"], e["version"], e["actor"], e["action"], e["member"] or "", e["detail"] or ""] for e in log
+    ]
+    return _csv(rows)

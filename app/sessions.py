@@ -1,0 +1,211 @@
+"""The session service: the one owner of a live session's life.
+
+Every change to a session goes through here: the service turns a request into an operation for
+the store's one writer, which applies the domain's transition table to the session as it stands
+when the change is committed (so a seat released a moment ago cannot still vote), commits it with
+whatever else is waiting, and only then is the new version published to the listeners. No handler
+publishes, and none writes to the store directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from app.domain.errors import Conflict, Forbidden, NotFound
+from app.domain.scenario import Scenario
+from app.domain.session import (
+    Action,
+    Change,
+    Request,
+    Role,
+    SessionView,
+    apply,
+    clean_name,
+    new_join_code,
+    new_session,
+)
+from app.domain.votes import Vote
+from app.live import Broker
+from app.store.notify import Notifications
+from app.store.sessions import SessionStore, now, token_hash
+from app.store.writer import JoinCodeTaken, Operation, Writer
+
+CONTROLS = frozenset({Action.OPEN, Action.CLOSE, Action.END, Action.HIDE, Action.SHOW, Action.RESET, Action.CLEAR})
+
+
+class Seated(NamedTuple):
+    """A claimed seat: the session after the claim, and the token that proves it."""
+
+    view: SessionView
+    token: str
+
+
+class SessionService:
+    """Reads from memory (or the store, once), and the only way to change a session."""
+
+    def __init__(self, store: SessionStore, broker: Broker) -> None:
+        self.store = store
+        self.broker = broker
+        self.writer = Writer(store, on_commit=self._publish)
+        self._join_codes: dict[str, str] = {}
+        self.notifications: Notifications | None = None
+
+    def _publish(self, views: Sequence[SessionView]) -> None:
+        for view in views:
+            self.broker.publish(view)
+
+    def close(self) -> None:
+        if self.notifications is not None:
+            self.notifications.stop()
+        self.writer.stop()
+
+    # Other instances (PostgreSQL): their commits reach this instance's listeners too.
+
+    def follow_other_instances(self) -> None:
+        """Listen for commits made by other instances on the same PostgreSQL database."""
+        if self.store.postgres and self.notifications is None:
+            self.notifications = Notifications(self.store.engine, self._changed_elsewhere, self._catch_up)
+            self.notifications.start()
+
+    def _changed_elsewhere(self, session_id: str, version: int) -> None:
+        fresh = self.writer.refresh(session_id, version)
+        if fresh is not None:
+            self.broker.publish(fresh)
+
+    def _catch_up(self) -> None:
+        known = self.writer.known()
+        if not known:
+            return
+        versions = self.store.versions(known)
+        for session_id in known:
+            if session_id not in versions:
+                self.writer.forget(session_id)
+                self.broker.forget(session_id)
+            else:
+                self._changed_elsewhere(session_id, versions[session_id])
+
+    # Reading
+
+    def get(self, session_id: str) -> SessionView:
+        return self.writer.view(session_id)
+
+    def by_join_code(self, code: str) -> SessionView:
+        session_id = self._join_codes.get(code)
+        if session_id is None:
+            session_id = self._join_codes[code] = self.store.id_for_join_code(code)
+        try:
+            return self.get(session_id)
+        except NotFound:
+            self._join_codes.pop(code, None)
+            raise
+
+    def all(self) -> list[SessionView]:
+        views = []
+        for session_id in self.store.ids():
+            with contextlib.suppress(NotFound):
+                views.append(self.get(session_id))
+        return views
+
+    def audit_log(self, session_id: str) -> list[dict[str, Any]]:
+        return self.store.audit_log(session_id)
+
+    def seat_for_token(self, session_id: str, token: str | None) -> str | None:
+        """The delegation a student's token holds: looked up in memory, never with a query of its own."""
+        return self.get(session_id).seat_for_token_hash(token_hash(token) if token else None)
+
+    # Changing: the writer checks the table against the state at commit time, commits, then publishes.
+
+    def _operation(
+        self, session_id: str, action: Action, role: Role, request: Request, actor: str, token: str | None = None
+    ) -> Operation:
+        digest = token_hash(token) if token else None
+
+        def decide(view: SessionView) -> Change:
+            return apply(view, action, role, request, actor=actor, at=now(), token_hash=digest)
+
+        return Operation(session_id, decide)
+
+    def create(self, scenario_id: str, scenario: Scenario) -> SessionView:
+        """A new session keeps its own copy of the scenario: later edits to the file never change it."""
+        for _ in range(20):
+            view = new_session(secrets.token_urlsafe(12), new_join_code(), scenario_id, scenario, now())
+            try:
+                return self.writer.run(Operation(view.id, created=(view, "instructor", f"from scenario {scenario_id}")))
+            except JoinCodeTaken:
+                continue
+        raise Conflict("could not find a free join code; try again")  # pragma: no cover - 22**6 codes
+
+    def control(self, session_id: str, action: Action) -> SessionView:
+        """The instructor's session-wide controls: voting open or closed, votes hidden, reset, end."""
+        if action not in CONTROLS:
+            raise ValueError(f"{action} is not a session control")
+        return self.writer.run(self._operation(session_id, action, Role.INSTRUCTOR, Request(), "instructor"))
+
+    async def instructor_vote(self, session_id: str, member: str, vote: Vote) -> SessionView:
+        """Cast or withhold any delegation's vote, absence and "undecided" included."""
+        request = Request(member=member, vote=vote)
+        return await self.writer.run_async(
+            self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor")
+        )
+
+    def instructor_vote_sync(self, session_id: str, member: str, vote: Vote) -> SessionView:
+        """``instructor_vote`` for callers on a worker thread."""
+        request = Request(member=member, vote=vote)
+        return self.writer.run(self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor"))
+
+    def _student_operation(
+        self, session_id: str, token: str | None, vote: Vote, claimed_member: str | None
+    ) -> tuple[Operation, str]:
+        member = self.seat_for_token(session_id, token)
+        if member is None or token is None:
+            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+        if claimed_member is not None and claimed_member != member:
+            raise Forbidden(f"you hold {member} and may vote only for it")
+        request = Request(member=member, vote=vote)
+        return self._operation(session_id, Action.VOTE, Role.STUDENT, request, f"student:{member}", token), member
+
+    async def student_vote(
+        self, session_id: str, token: str | None, vote: Vote, claimed_member: str | None
+    ) -> tuple[SessionView, str]:
+        """A student votes for the delegation their token holds, and only for it; checked again as it is written."""
+        operation, member = self._student_operation(session_id, token, vote, claimed_member)
+        return await self.writer.run_async(operation), member
+
+    def student_vote_sync(
+        self, session_id: str, token: str | None, vote: Vote, claimed_member: str | None
+    ) -> tuple[SessionView, str]:
+        """``student_vote`` for callers on a worker thread."""
+        operation, member = self._student_operation(session_id, token, vote, claimed_member)
+        return self.writer.run(operation), member
+
+    def claim(self, session_id: str, member: str, name: str | None, held: str | None) -> Seated:
+        """Give a free delegation to a visitor who holds none in this session yet."""
+        if held is not None:
+            raise Conflict("you already hold a delegation in this session; ask the instructor to release it first")
+        token = secrets.token_urlsafe(32)
+        request = Request(member=member, name=clean_name(name))
+        view = self.writer.run(self._operation(session_id, Action.CLAIM, Role.VISITOR, request, "student", token))
+        return Seated(view, token)
+
+    def release(self, session_id: str, member: str) -> SessionView:
+        """Free a seat: its student's token stops working and another student can take it."""
+        request = Request(member=member)
+        return self.writer.run(self._operation(session_id, Action.RELEASE, Role.INSTRUCTOR, request, "instructor"))
+
+    def reserve(self, session_id: str, member: str, name: str | None) -> SessionView:
+        """Reserve a seat for a named student (no name: no reservation)."""
+        request = Request(member=member, name=clean_name(name))
+        return self.writer.run(self._operation(session_id, Action.RESERVE, Role.INSTRUCTOR, request, "instructor"))
+
+    def purge(self, at: dt.datetime, ended_ttl: dt.timedelta, idle_ttl: dt.timedelta) -> list[str]:
+        """Forget sessions that ended, or saw no change, long enough ago; memory and the broker forget them too."""
+        removed = self.store.purge(ended_before=at - ended_ttl, idle_before=at - idle_ttl)
+        for session_id in removed:
+            self.writer.forget(session_id)
+            self.broker.forget(session_id)
+        self._join_codes = {code: sid for code, sid in self._join_codes.items() if sid not in removed}
+        return removed

@@ -1,0 +1,125 @@
+"""The parts of a live page, rendered on the server for the first load and for every update.
+
+Each part is one Jinja partial. A page embeds the parts it shows (``<div data-part="verdict">``),
+and the live stream sends the same parts, rendered by the same function for the same version,
+which the page's script swaps in: the page and its updates can never disagree, and no text, icon
+or rule is repeated in JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import Environment
+
+from app.domain.rules import headline
+from app.domain.session import (
+    HIDDEN_HEADLINE,
+    STUDENT_CHOICES,
+    Action,
+    Role,
+    SessionView,
+    Status,
+    allowed_actions,
+    refusal,
+)
+from app.domain.votes import Vote
+from app.live import INSTRUCTOR, PUBLIC, Audience
+from app.web.board import chamber_context
+
+PARTS = {
+    "verdict": "scenarios/_verdict.html",
+    "chamber": "scenarios/_table.html",
+    "status": "sessions/_status.html",
+    "join": "sessions/_join_panel.html",
+    "controls": "sessions/_controls.html",
+    "seats": "sessions/_seat_rows.html",
+    "my-vote": "sessions/_my_vote.html",
+}
+ROOM_PARTS = ("verdict", "chamber", "status", "join")
+# Parts are shared by every listener of an audience, so forms in them carry this slot, not a visitor's
+# CSRF token: a page fills in its visitor's token when it embeds them, and scripts send it as a header.
+CSRF_SLOT = "__csrf__"
+INSTRUCTOR_PARTS = ("verdict", "chamber", "status", "controls", "seats")
+SEAT_PARTS = ("verdict", "chamber", "status", "my-vote")
+
+
+def seat_audience(code: str, holder_key: str | None) -> Audience:
+    return ("seat", code, holder_key or "")
+
+
+def _context(view: SessionView, instructor: bool, join_url: str) -> dict[str, Any]:
+    hidden = view.votes_hidden and not instructor
+    shown = {
+        s.code: ("hidden" if s.vote is not Vote.UNDECIDED else "undecided") if hidden else s.vote.value
+        for s in view.seats
+    }
+    words = HIDDEN_HEADLINE if hidden else headline(view.scenario, view.outcome)
+    role = Role.INSTRUCTOR if instructor else Role.VISITOR
+    return chamber_context(view.scenario, shown, view.outcome, words, hidden=hidden) | {
+        "session": view,
+        "join_url": join_url,
+        "actions": allowed_actions(view, role),
+        "Action": Action,
+        "Status": Status,
+        "csrf": CSRF_SLOT,
+    }
+
+
+def _seat_context(view: SessionView, code: str, holder_key: str) -> dict[str, Any]:
+    seat = view.seat(code)
+    mine = bool(holder_key) and seat.holder_key == holder_key
+    refused = refusal(view, Action.VOTE, Role.STUDENT) if mine else "released"
+    return {
+        "seat": seat,
+        "mine": mine,
+        "choices": STUDENT_CHOICES,
+        "refused": refused,
+        "session": view,
+        "csrf": CSRF_SLOT,
+    }
+
+
+class PartRenderer:
+    """Renders parts with the app's Jinja environment; the join URL comes from the app's public address."""
+
+    def __init__(self, env: Environment, join_url: Callable[[SessionView], str]) -> None:
+        self.env = env
+        self.join_url = join_url
+
+    def part(self, name: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(PARTS[name]).render(context)
+
+    def parts(self, view: SessionView, audience: Audience, memo: dict[str, str] | None = None) -> dict[str, str]:
+        """Every part ``audience`` sees, keyed by name; ``memo`` shares the room's parts between audiences."""
+        memo = {} if memo is None else memo
+        instructor = audience == INSTRUCTOR
+        names = INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "seat" else ROOM_PARTS
+        variant = "instructor" if instructor else "room"
+        context: dict[str, Any] | None = None
+        result: dict[str, str] = {}
+        for name in names:
+            if name == "my-vote":
+                result[name] = self.part(name, _seat_context(view, audience[1], audience[2]))
+                continue
+            key = f"{name}:{variant}"
+            if key not in memo:
+                context = context or _context(view, instructor, self.join_url(view))
+                memo[key] = self.part(name, context)
+            result[name] = memo[key]
+        return result
+
+    def payload(self, view: SessionView, audience: Audience, memo: dict[str, str]) -> str:
+        """The live stream's message: the version and the rendered parts."""
+        body = {"version": view.version, "status": view.status.value, "parts": self.parts(view, audience, memo)}
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def embed(parts: dict[str, str], csrf: str) -> dict[str, str]:
+    """The parts as a page embeds them for one visitor: their CSRF token in each form."""
+    return {name: html.replace(CSRF_SLOT, csrf) for name, html in parts.items()}
+
+
+__all__ = ["INSTRUCTOR", "PUBLIC", "PartRenderer", "embed", "seat_audience"]

@@ -1,0 +1,149 @@
+"""The session service owns every change: the transition table, no-ops, students' choices, races, one renderer."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.domain.errors import Forbidden
+from app.domain.votes import Vote
+from app.live import INSTRUCTOR, PUBLIC
+from app.sessions import SessionService
+from app.settings import Settings
+from app.web import create_app
+from app.web.live_parts import embed, seat_audience
+from tests.web.test_sessions import JSON, TOKEN, csrf, join, start, student_of
+
+
+@pytest.fixture
+def instructor(scenarios: Path, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(scenarios_dir=scenarios, data_dir=tmp_path / "data", instructor_token=TOKEN)
+    with TestClient(create_app(settings), headers={"Accept": "text/html"}) as client:
+        client.get(f"/instructor?token={TOKEN}")
+        yield client
+
+
+def service_of(client: TestClient) -> SessionService:
+    service: SessionService = client.app.state.service  # type: ignore[attr-defined]
+    return service
+
+
+def test_a_student_may_cast_only_yes_no_or_abstain(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        join(student, code, "USA")
+        for choice in ("absent", "undecided"):
+            response = student.post(f"/s/{session_id}/vote", data={"vote": choice, "csrf": csrf(student)}, headers=JSON)
+            assert response.status_code == 422, choice
+            assert "yes, no, abstain" in response.json()["error"]
+    assert service_of(instructor).get(session_id).seat("USA").vote is Vote.UNDECIDED
+
+
+def test_a_change_that_changes_nothing_is_refused_and_not_audited(instructor: TestClient) -> None:
+    session_id, _ = start(instructor)
+    before = len(service_of(instructor).audit_log(session_id))
+    token = csrf(instructor)
+    for action in ("open", "show"):  # a new session is open, its votes shown
+        response = instructor.post(f"/s/{session_id}/control", data={"action": action, "csrf": token}, headers=JSON)
+        assert response.status_code == 409, action
+    response = instructor.post(f"/s/{session_id}/control", data={"action": "reset", "csrf": token}, headers=JSON)
+    assert response.status_code == 409 and "already" in response.json()["error"]
+    response = instructor.post(f"/s/{session_id}/seats/CHN/vote", data={"vote": "no", "csrf": token}, headers=JSON)
+    assert response.status_code == 409  # China already votes no in this scenario
+    view = service_of(instructor).get(session_id)
+    assert len(service_of(instructor).audit_log(session_id)) == before and view.version == 1
+
+
+def test_every_snapshot_lists_the_actions_the_table_allows(instructor: TestClient) -> None:
+    session_id, _ = start(instructor)
+    token = csrf(instructor)
+    closed = instructor.post(f"/s/{session_id}/control", data={"action": "close", "csrf": token}, headers=JSON).json()
+    assert "open" in closed["actions"] and "close" not in closed["actions"]
+    ended = instructor.post(f"/s/{session_id}/control", data={"action": "end", "csrf": token}, headers=JSON).json()
+    assert ended["actions"] == []
+    assert 'value="open">' in ended["parts"]["controls"] and "disabled" in ended["parts"]["controls"]
+
+
+def test_a_vote_racing_a_release_lands_before_it_or_is_refused(instructor: TestClient) -> None:
+    service = service_of(instructor)
+    session_id, _ = start(instructor, "council-2026")
+    for round_number in range(12):
+        token = service.claim(session_id, "USA", None, held=None).token
+        vote = (Vote.YES, Vote.NO)[round_number % 2]
+        barrier = threading.Barrier(2)
+        refused: list[bool] = []
+
+        def cast(
+            token: str = token, vote: Vote = vote, barrier: threading.Barrier = barrier, refused: list[bool] = refused
+        ) -> None:
+            barrier.wait()
+            try:
+                service.student_vote_sync(session_id, token, vote, None)
+            except Forbidden:
+                refused.append(True)
+
+        def release(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            service.release(session_id, "USA")
+
+        threads = [threading.Thread(target=cast), threading.Thread(target=release)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        log = service.audit_log(session_id)
+        released_at = max(e["version"] for e in log if e["action"] == "release")
+        votes_after = [e for e in log if e["action"] == "vote" and e["version"] > released_at]
+        assert votes_after == []
+        voted = any(
+            e["action"] == "vote" and e["version"] < released_at and e["detail"] == vote.value for e in log[-3:]
+        )
+        assert voted or refused, "the vote was neither recorded before the release nor refused"
+
+
+def test_the_live_payload_carries_exactly_the_parts_the_page_shows(instructor: TestClient) -> None:
+    service = service_of(instructor)
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        join(student, code, "USA", "Alice")
+        view = service.get(session_id)
+        renderer = instructor.app.state.parts  # type: ignore[attr-defined]
+        pages = {
+            PUBLIC: student.get(f"/s/{session_id}/projector").text,
+            INSTRUCTOR: instructor.get(f"/s/{session_id}/console").text,
+            seat_audience("USA", view.seat("USA").holder_key): student.get(f"/s/{session_id}/seat").text,
+        }
+        for audience, page in pages.items():
+            who = instructor if audience == INSTRUCTOR else student
+            payload = json.loads(renderer.payload(view, audience, {}))
+            assert payload["version"] == view.version
+            for name, html in embed(payload["parts"], csrf(who)).items():
+                assert f'data-part="{name}"' in page
+                assert html in page, f"{audience} {name}: the page and the live part differ"
+
+
+def test_the_public_payload_never_names_a_student(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        join(student, code, "USA", "Alice Liddell")
+    view = service_of(instructor).get(session_id)
+    payload = instructor.app.state.parts.payload(view, PUBLIC, {})  # type: ignore[attr-defined]
+    assert "Alice" not in payload
+    assert "Alice" in instructor.app.state.parts.payload(view, INSTRUCTOR, {})  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "evil\u202etxt", "tab\tbed\x07", "x" * 81])
+def test_names_with_control_or_bidi_characters_are_refused(instructor: TestClient, name: str) -> None:
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        response = student.post(
+            f"/join/{code}", data={"member": "USA", "name": name, "csrf": csrf(student)}, headers=JSON
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["problems"][0]["field"] == "name"
+    assert not service_of(instructor).get(session_id).seat("USA").claimed

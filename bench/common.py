@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,13 +24,22 @@ def free_port() -> int:
 
 
 def start_server(
-    data: Path, port: int, *, token: str = TOKEN, scenarios: Path | None = None, output: int = subprocess.DEVNULL
+    data: Path,
+    port: int,
+    *,
+    token: str = TOKEN,
+    scenarios: Path | None = None,
+    output: int = subprocess.DEVNULL,
+    database_url: str | None = None,
 ) -> subprocess.Popen[bytes]:
     """`unsc-sim serve` in its own process, so the load generator does not share its interpreter."""
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", token]
     if scenarios is not None:
         command += ["--scenarios", str(scenarios)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    env = dict(os.environ)
+    if database_url is not None:
+        env["UNSC_SIM_DATABASE_URL"] = database_url
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -41,6 +51,18 @@ def start_server(
     process.wait()
     said = process.stdout.read().decode() if process.stdout else ""
     raise RuntimeError(f"the server did not start: {said}")
+
+
+def wait_for(url: str, method: str = "GET", seconds: float = 20) -> None:
+    """Until ``url`` answers at all."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.request(method, url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answered at {url}")
 
 
 async def open_sessions(

@@ -26,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.scenario_files import load_file  # noqa: E402
+from app.scenarios import load_file  # noqa: E402
 from bench.common import Row, format_table, free_port, percentile, start_server  # noqa: E402
 
 TITLE = "Tally throughput: the engine over HTTP against a bare endpoint"

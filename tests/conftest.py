@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,50 @@ def scenario_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "good.yaml").write_text(GOOD, encoding="utf-8")
     return folder
+
+
+# Databases: every store test runs on SQLite and, when a server is reachable, on PostgreSQL.
+# Outside CI an unreachable PostgreSQL skips those runs with the reason; with CI=true it fails them.
+POSTGRES_ADMIN = os.environ.get("UNSC_SIM_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_missing() -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    try:
+        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3, autocommit=True):
+            return None
+    except psycopg.Error as error:
+        return f"no PostgreSQL server at {POSTGRES_ADMIN} ({str(error).strip().splitlines()[0]})"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A database of this test's own on the PostgreSQL server, dropped afterwards."""
+    reason = _postgres_missing()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"unsc_sim_test_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's tests run against both databases."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'unsc-sim.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -18,13 +18,14 @@ from tests.room import Room
 TOKEN = "durability-instructor-token"
 
 
-def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    return start_server(data, port, token=TOKEN, scenarios=BUNDLED, output=subprocess.PIPE)
+def _serve(data: Path, port: int, database_url: str) -> subprocess.Popen[bytes]:
+    url = None if database_url.startswith("sqlite") else database_url  # SQLite: the data folder's own file
+    return start_server(data, port, token=TOKEN, scenarios=BUNDLED, output=subprocess.PIPE, database_url=url)
 
 
-def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
+def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path, database_url: str) -> None:
     port = free_port()
-    server = _serve(tmp_path, port)
+    server = _serve(tmp_path, port, database_url)
     acknowledged: dict[str, str] = {}
     try:
         room = Room(f"http://127.0.0.1:{port}", TOKEN)
@@ -44,7 +45,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
             server.stdout.close()
             assert log.count(TOKEN) == 1  # printed once in the instructor link, never logged
 
-    restarted = _serve(tmp_path, port)
+    restarted = _serve(tmp_path, port, database_url)
     try:
         room = Room(f"http://127.0.0.1:{port}", TOKEN)
         data = room.export(session_id)
@@ -61,11 +62,11 @@ def test_sigkill_mid_session_loses_no_acknowledged_vote(tmp_path: Path) -> None:
             restarted.stdout.close()
 
 
-def test_sigkill_during_a_burst_keeps_every_acknowledged_vote_exactly_once(tmp_path: Path) -> None:
+def test_sigkill_during_a_burst_keeps_every_acknowledged_vote_exactly_once(tmp_path: Path, database_url: str) -> None:
     import threading
 
     port = free_port()
-    server = _serve(tmp_path, port)
+    server = _serve(tmp_path, port, database_url)
     room = Room(f"http://127.0.0.1:{port}", TOKEN)
     session_id, _ = room.start("council-2026")
     members = [m["code"] for m in room.export()["delegations"]]
@@ -101,7 +102,7 @@ def test_sigkill_during_a_burst_keeps_every_acknowledged_vote_exactly_once(tmp_p
         server.stdout.close()
     room.close()
 
-    restarted = _serve(tmp_path, port)
+    restarted = _serve(tmp_path, port, database_url)
     try:
         after = Room(f"http://127.0.0.1:{port}", TOKEN)
         data = after.export(session_id)

@@ -1,32 +1,40 @@
-"""Sessions, seats and the audit log in the database.
+"""Sessions, seats and the audit log in the database (SQLAlchemy Core: SQLite or PostgreSQL).
 
-Every change is one transaction that also bumps the session's version and appends to the audit
-log; the view returned is read inside that same transaction, so it is exactly what was committed.
-Nothing is acknowledged before the commit returns.
+The store reads sessions and writes what the writer hands it: a new session, or the changes a
+batch made to one session. Writing a batch bumps the session's version with one
+``UPDATE ... RETURNING``: if the version it returns is not the one the batch was computed from,
+another writer (another instance on the same PostgreSQL database) got there first, and the
+batch is refused as ``Stale`` to be computed again, never applied on top of a state it did not see.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import secrets
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, text, update
 
-from app.domain.errors import Conflict, NotFound
+from app.domain.errors import NotFound
 from app.domain.scenario import Scenario
-from app.domain.session import Seat as SeatView
-from app.domain.session import SessionView, Status, ensure_can_vote, ensure_not_ended, new_join_code
+from app.domain.session import Change, Seat, SessionView, Status
 from app.domain.votes import Vote
+from app.store.database import writing
 from app.store.tables import audit, seats, sessions
 
-T = TypeVar("T")
+NOTIFY_CHANNEL = "unsc_sim_sessions"
 
 
-def _now() -> dt.datetime:
+class Stale(Exception):
+    """A session changed under a batch (another instance wrote first): reload it and try again."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+
+
+def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -34,25 +42,39 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _parse(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
+def _parse(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_SEAT_UPDATE = (
+    update(seats)
+    .where(and_(seats.c.session_id == bindparam("sid"), seats.c.code == bindparam("seat_code")))
+    .values(
+        vote=bindparam("vote"),
+        voted_at=bindparam("voted_at"),
+        token_hash=bindparam("seat_token"),
+        holder=bindparam("seat_holder"),
+        reserved_for=bindparam("seat_reserved"),
+    )
+)
+
+
 class SessionStore:
-    """All reads and writes of live sessions."""
+    """All reads of live sessions, and the writes the writer hands over."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        # A session's copy of its scenario never changes, so it is parsed once, not on every vote.
+        self.postgres = engine.dialect.name == "postgresql"
+        # A session's copy of its scenario never changes, so it is parsed once, not on every load.
         self._scenarios: dict[str, Scenario] = {}
 
     # Reading
 
-    def _load(self, conn: Connection, session_id: str) -> SessionView:
+    def load(self, conn: Connection, session_id: str) -> SessionView:
         row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
         if row is None:
             raise NotFound("no such session (it may have ended and expired)")
@@ -64,15 +86,15 @@ class SessionStore:
             select(seats).where(seats.c.session_id == session_id).order_by(seats.c.position)
         ).mappings()
         seat_views = tuple(
-            SeatView(
+            Seat(
                 code=s["code"],
                 name=members[s["code"]].name,
                 permanent=members[s["code"]].permanent,
                 vote=Vote(s["vote"]),
                 voted_at=_parse(s["voted_at"]),
-                claimed=s["token_hash"] is not None,
                 holder=s["holder"],
                 reserved_for=s["reserved_for"],
+                token_hash=s["token_hash"],
             )
             for s in seat_rows
         )
@@ -84,248 +106,166 @@ class SessionStore:
             status=Status(row["status"]),
             hide_votes=bool(row["hide_votes"]),
             version=row["version"],
-            created_at=_parse(row["created_at"]) or _now(),
+            created_at=_parse(row["created_at"]) or now(),
             seats=seat_views,
+            ended_at=_parse(row["ended_at"]),
         )
 
     def get(self, session_id: str) -> SessionView:
         with self.engine.connect() as conn:
-            return self._load(conn, session_id)
+            return self.load(conn, session_id)
 
-    def by_join_code(self, code: str) -> SessionView:
+    def id_for_join_code(self, code: str) -> str:
         with self.engine.connect() as conn:
             session_id = conn.execute(select(sessions.c.id).where(sessions.c.join_code == code)).scalar()
-            if session_id is None:
-                raise NotFound(f"no session has the code {code!r}; check it on the projector")
-            return self._load(conn, session_id)
+        if session_id is None:
+            raise NotFound(f"no session has the code {code!r}; check it on the projector")
+        return str(session_id)
 
-    def all(self) -> list[SessionView]:
+    def ids(self) -> list[str]:
+        """Every session, newest first."""
         with self.engine.connect() as conn:
-            ids = conn.execute(select(sessions.c.id).order_by(sessions.c.created_at.desc())).scalars().all()
-            return [self._load(conn, i) for i in ids]
+            return list(conn.execute(select(sessions.c.id).order_by(sessions.c.created_at.desc())).scalars())
 
-    def seat_for_token(self, session_id: str, token: str | None) -> str | None:
-        if not token:
-            return None
+    def versions(self, session_ids: Sequence[str]) -> dict[str, int]:
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(seats.c.code).where(seats.c.session_id == session_id, seats.c.token_hash == token_hash(token))
-            ).scalar()
+            rows = conn.execute(select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(session_ids)))
+            return {row.id: row.version for row in rows}
+
+    def lock(self, conn: Connection, session_id: str) -> int:
+        """The session's version, its row locked until the transaction ends (SQLite's writer holds the file)."""
+        version = conn.execute(select(sessions.c.version).where(sessions.c.id == session_id).with_for_update()).scalar()
+        if version is None:
+            raise NotFound("no such session (it may have ended and expired)")
+        return int(version)
+
+    def join_code_taken(self, conn: Connection, code: str) -> bool:
+        return bool(conn.execute(select(func.count()).where(sessions.c.join_code == code)).scalar())
 
     def audit_log(self, session_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            self._load(conn, session_id)
+            if conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first() is None:
+                raise NotFound("no such session (it may have ended and expired)")
             rows = conn.execute(select(audit).where(audit.c.session_id == session_id).order_by(audit.c.id)).mappings()
             return [{k: row[k] for k in ("id", "at", "version", "actor", "action", "member", "detail")} for row in rows]
 
-    # Writing: each change is one transaction that bumps the version and writes the audit log.
+    # Writing: only the writer calls these, inside its transaction.
 
-    def _change(
-        self,
-        session_id: str,
-        actor: str,
-        action: str,
-        apply: Callable[[Connection, SessionView, str], T],
-        member: str | None = None,
-        detail: Callable[[T], str | None] = lambda _: None,
-    ) -> tuple[SessionView, T]:
-        with self.engine.begin() as conn:
-            view = self._load(conn, session_id)
-            now = _iso(_now())
-            result = apply(conn, view, now)
-            version = view.version + 1
-            conn.execute(update(sessions).where(sessions.c.id == session_id).values(version=version, updated_at=now))
-            conn.execute(
-                insert(audit).values(
-                    session_id=session_id,
-                    at=now,
-                    version=version,
-                    actor=actor,
-                    action=action,
-                    member=member,
-                    detail=detail(result),
+    def insert(self, conn: Connection, view: SessionView, actor: str, detail: str) -> None:
+        """A new session at version 1, its seats, and the first line of its audit log."""
+        at = _iso(view.created_at)
+        conn.execute(
+            insert(sessions).values(
+                id=view.id,
+                join_code=view.join_code,
+                scenario_id=view.scenario_id,
+                scenario_json=view.scenario.model_dump_json(),
+                status=view.status.value,
+                hide_votes=view.hide_votes,
+                version=view.version,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        conn.execute(
+            insert(seats),
+            [
+                {
+                    "session_id": view.id,
+                    "code": seat.code,
+                    "position": i,
+                    "vote": seat.vote.value,
+                    "voted_at": None,
+                    "token_hash": None,
+                    "holder": None,
+                    "reserved_for": None,
+                }
+                for i, seat in enumerate(view.seats)
+            ],
+        )
+        conn.execute(
+            insert(audit).values(
+                session_id=view.id, at=at, version=view.version, actor=actor, action="create", detail=detail
+            )
+        )
+        self._scenarios[view.id] = view.scenario
+        self.notify(conn, view)
+
+    def write(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]], at: dt.datetime) -> None:
+        """Store what each session's ``changes`` did to it: one version bump each, then every changed seat
+        and every audit row of the batch in two statements."""
+        stamp = _iso(at)
+        seat_rows: list[dict[str, Any]] = []
+        audit_rows: list[dict[str, Any]] = []
+        for base, changes in batch:
+            latest = changes[-1].view
+            returned = conn.execute(
+                update(sessions)
+                .where(sessions.c.id == base.id)
+                .values(
+                    version=sessions.c.version + len(changes),
+                    updated_at=stamp,
+                    status=latest.status.value,
+                    hide_votes=latest.hide_votes,
+                    ended_at=_iso(latest.ended_at) if latest.ended_at else None,
                 )
-            )
-            return self._load(conn, session_id), result
+                .returning(sessions.c.version)
+            ).scalar()
+            if returned is None:
+                raise NotFound("no such session (it may have ended and expired)")
+            if returned != latest.version:
+                raise Stale(base.id)
+            before = {seat.code: seat for seat in base.seats}
+            seat_rows += [
+                {
+                    "sid": base.id,
+                    "seat_code": seat.code,
+                    "vote": seat.vote.value,
+                    "voted_at": _iso(seat.voted_at) if seat.voted_at else None,
+                    "seat_token": seat.token_hash,
+                    "seat_holder": seat.holder,
+                    "seat_reserved": seat.reserved_for,
+                }
+                for seat in latest.seats
+                if seat != before[seat.code]
+            ]
+            audit_rows += [
+                {
+                    "session_id": base.id,
+                    "at": stamp,
+                    "version": change.view.version,
+                    "actor": change.actor,
+                    "action": change.action.value,
+                    "member": change.member,
+                    "detail": change.detail,
+                }
+                for change in changes
+            ]
+            self.notify(conn, latest)
+        if seat_rows:
+            conn.execute(_SEAT_UPDATE, seat_rows)
+        if audit_rows:
+            conn.execute(insert(audit), audit_rows)
 
-    def create(self, scenario_id: str, scenario: Scenario) -> SessionView:
-        session_id = secrets.token_urlsafe(12)
-        now = _iso(_now())
-        with self.engine.begin() as conn:
-            for _ in range(20):
-                code = new_join_code()
-                if conn.execute(select(func.count()).where(sessions.c.join_code == code)).scalar() == 0:
-                    break
-            else:  # pragma: no cover - 22**6 codes make this practically impossible
-                raise Conflict("could not find a free join code; try again")
+    def notify(self, conn: Connection, view: SessionView) -> None:
+        """On PostgreSQL, tell every instance (at commit) that this session reached this version."""
+        if self.postgres:
             conn.execute(
-                insert(sessions).values(
-                    id=session_id,
-                    join_code=code,
-                    scenario_id=scenario_id,
-                    scenario_json=scenario.model_dump_json(),
-                    status=Status.OPEN.value,
-                    hide_votes=False,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                )
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": NOTIFY_CHANNEL, "payload": f"{view.id} {view.version}"},
             )
-            conn.execute(
-                insert(seats),
-                [
-                    {
-                        "session_id": session_id,
-                        "code": m.code,
-                        "position": i,
-                        "vote": m.vote.value,
-                        "voted_at": None,
-                        "token_hash": None,
-                        "holder": None,
-                        "reserved_for": None,
-                    }
-                    for i, m in enumerate(scenario.members)
-                ],
-            )
-            conn.execute(
-                insert(audit).values(
-                    session_id=session_id,
-                    at=now,
-                    version=1,
-                    actor="instructor",
-                    action="create",
-                    detail=f"from scenario {scenario_id}",
-                )
-            )
-            return self._load(conn, session_id)
-
-    def claim(self, session_id: str, code: str, holder: str | None) -> tuple[SessionView, str]:
-        """Give ``code`` to a student; the returned token, kept only in their cookie, is their right to vote."""
-        token = secrets.token_urlsafe(32)
-
-        def apply(conn: Connection, view: SessionView, now: str) -> str:
-            ensure_not_ended(view)
-            seat = view.seat(code)
-            if seat.claimed:
-                raise Conflict(f"{seat.name} is already taken; choose another delegation")
-            name = (holder or seat.reserved_for or "").strip()[:80] or None
-            conn.execute(
-                update(seats)
-                .where(seats.c.session_id == session_id, seats.c.code == code)
-                .values(token_hash=token_hash(token), holder=name)
-            )
-            return name or ""
-
-        view, name = self._change(session_id, "student", "claim", apply, member=code, detail=lambda n: n or None)
-        return view, token
-
-    def vote(self, session_id: str, code: str, vote: Vote, actor: str) -> SessionView:
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_can_vote(view)
-            view.seat(code)
-            conn.execute(
-                update(seats)
-                .where(seats.c.session_id == session_id, seats.c.code == code)
-                .values(vote=vote.value, voted_at=None if vote is Vote.UNDECIDED else now)
-            )
-
-        return self._change(session_id, actor, "vote", apply, member=code, detail=lambda _: vote.value)[0]
-
-    def release(self, session_id: str, code: str) -> SessionView:
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_not_ended(view)
-            view.seat(code)
-            conn.execute(
-                update(seats)
-                .where(seats.c.session_id == session_id, seats.c.code == code)
-                .values(token_hash=None, holder=None)
-            )
-
-        return self._change(session_id, "instructor", "release", apply, member=code)[0]
-
-    def reserve(self, session_id: str, code: str, name: str | None) -> SessionView:
-        cleaned = (name or "").strip()[:80] or None
-
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_not_ended(view)
-            view.seat(code)
-            conn.execute(
-                update(seats).where(seats.c.session_id == session_id, seats.c.code == code).values(reserved_for=cleaned)
-            )
-
-        return self._change(session_id, "instructor", "assign", apply, member=code, detail=lambda _: cleaned)[0]
-
-    def set_status(self, session_id: str, status: Status) -> SessionView:
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_not_ended(view)
-            values: dict[str, Any] = {"status": status.value}
-            if status is Status.ENDED:
-                values["ended_at"] = now
-            conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
-
-        action = {Status.OPEN: "open", Status.CLOSED: "close", Status.ENDED: "end"}[status]
-        return self._change(session_id, "instructor", action, apply)[0]
-
-    def set_hidden(self, session_id: str, hidden: bool) -> SessionView:
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_not_ended(view)
-            conn.execute(update(sessions).where(sessions.c.id == session_id).values(hide_votes=hidden))
-
-        return self._change(session_id, "instructor", "hide" if hidden else "show", apply)[0]
-
-    def reset(self, session_id: str, to_scenario: bool) -> SessionView:
-        def apply(conn: Connection, view: SessionView, now: str) -> None:
-            ensure_not_ended(view)
-            for member in view.scenario.members:
-                vote = member.vote if to_scenario else Vote.UNDECIDED
-                conn.execute(
-                    update(seats)
-                    .where(seats.c.session_id == session_id, seats.c.code == member.code)
-                    .values(vote=vote.value, voted_at=None)
-                )
-
-        action = "reset" if to_scenario else "clear"
-        return self._change(session_id, "instructor", action, apply)[0]
 
     def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> list[str]:
         """Delete sessions that ended, or saw no change, before the given moments; return their ids."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn, conn.begin():
             doomed = select(sessions.c.id).where(
                 or_(sessions.c.ended_at < _iso(ended_before), sessions.c.updated_at < _iso(idle_before))
             )
-            ids = conn.execute(doomed).scalars().all()
+            ids = list(conn.execute(doomed).scalars())
             for session_id in ids:
                 self._scenarios.pop(session_id, None)
             if ids:
                 conn.execute(delete(audit).where(audit.c.session_id.in_(ids)))
                 conn.execute(delete(seats).where(seats.c.session_id.in_(ids)))
                 conn.execute(delete(sessions).where(sessions.c.id.in_(ids)))
-            return list(ids)
-
-
-def export_json(view: SessionView, log: list[dict[str, Any]]) -> str:
-    """The result for the debrief: every delegation's vote and when it was cast, the outcome, the audit log."""
-    outcome = view.outcome
-    return json.dumps(
-        {
-            "session": view.id,
-            "scenario": {"id": view.scenario_id, "title": view.scenario.title, "question": view.scenario.question},
-            "status": view.status.value,
-            "version": view.version,
-            "delegations": [
-                {
-                    "code": s.code,
-                    "name": s.name,
-                    "permanent": s.permanent,
-                    "vote": s.vote.value,
-                    "cast_at": s.voted_at.isoformat() if s.voted_at else None,
-                    "holder": s.holder,
-                }
-                for s in view.seats
-            ],
-            "outcome": outcome.model_dump(mode="json"),
-            "audit": log,
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+            return ids

@@ -1,8 +1,8 @@
-"""The tables: sessions, one seat row per session and delegation, and the audit log."""
+"""The tables as the code reads them; ``migrations/`` creates and changes them."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -48,3 +48,13 @@ audit = Table(
 )
 
 Index("audit_by_session", audit.c.session_id, audit.c.id)
+Index("audit_session_version", audit.c.session_id, audit.c.version, unique=True)
+
+# Token buckets shared by every instance (PostgreSQL); one process keeps its own in memory.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("stamp", Float, nullable=False),
+)

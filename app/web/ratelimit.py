@@ -1,10 +1,16 @@
-"""Token buckets: joins are limited per session, because a whole school shares one address."""
+"""Token buckets: in memory for one process, in the database when several instances share a limit."""
 
 from __future__ import annotations
 
 import threading
 import time
 from dataclasses import dataclass
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from app.store.database import writing
+from app.store.tables import rate_limits
 
 
 @dataclass
@@ -36,3 +42,42 @@ class RateLimiter:
                 bucket.tokens -= 1
                 return 0.0
             return (1 - bucket.tokens) / self.rate
+
+
+class SharedRateLimiter(RateLimiter):
+    """The same buckets kept in the database, so that several instances share one limit (PostgreSQL)."""
+
+    def __init__(self, engine: Engine, capacity: int, per_minute: float, namespace: str) -> None:
+        super().__init__(capacity, per_minute)
+        self.engine = engine
+        self.namespace = namespace
+
+    def retry_after(self, key: str) -> float:
+        bucket_key = f"{self.namespace}:{key}"[:200]
+        now = time.time()
+        with writing(self.engine) as conn, conn.begin():
+            conn.execute(
+                pg_insert(rate_limits)
+                .values(key=bucket_key, tokens=float(self.capacity), stamp=now)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            row = conn.execute(
+                select(rate_limits.c.tokens, rate_limits.c.stamp)
+                .where(rate_limits.c.key == bucket_key)
+                .with_for_update()
+            ).one()
+            tokens = min(self.capacity, row.tokens + max(0.0, now - row.stamp) * self.rate)
+            allowed = tokens >= 1
+            conn.execute(
+                update(rate_limits)
+                .where(rate_limits.c.key == bucket_key)
+                .values(tokens=tokens - 1 if allowed else tokens, stamp=now)
+            )
+        return 0.0 if allowed else (1 - tokens) / self.rate
+
+
+def limiter(engine: Engine, capacity: int, per_minute: float, namespace: str) -> RateLimiter:
+    """Shared buckets on PostgreSQL (several instances), buckets in memory otherwise (one process)."""
+    if engine.dialect.name == "postgresql":
+        return SharedRateLimiter(engine, capacity, per_minute, namespace)
+    return RateLimiter(capacity, per_minute)

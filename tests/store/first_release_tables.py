@@ -1,0 +1,50 @@
+"""The tables exactly as the first release created them (metadata.create_all, before migrations): a fixture."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("scenario_id", String(64), nullable=False),
+    Column("scenario_json", Text, nullable=False),  # the session's own copy of the scenario
+    Column("status", String(8), nullable=False),
+    Column("hide_votes", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+)
+
+seats = Table(
+    "seats",
+    metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", String(16), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("vote", String(12), nullable=False),
+    Column("voted_at", String(32)),
+    Column("token_hash", String(64), unique=True),  # sha256 of the seat token; the token itself is never stored
+    Column("holder", String(80)),
+    Column("reserved_for", String(80)),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("member", String(16)),
+    Column("detail", Text),
+)
+
+Index("audit_by_session", audit.c.session_id, audit.c.id)

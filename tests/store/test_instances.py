@@ -1,0 +1,121 @@
+"""Several instances on one PostgreSQL database: no lost update, and every commit reaches every instance."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from app.domain.session import SessionView
+from app.domain.votes import Vote
+from app.live import Broker
+from app.scenarios import load_file
+from app.sessions import SessionService
+from app.store.database import make_engine
+from app.store.notify import APPLICATION_NAME, libpq_url
+from app.store.sessions import SessionStore
+from tests.conftest import BUNDLED
+from tests.store.test_sessions_store import store_vote
+
+COUNCIL = load_file(BUNDLED / "council-2026.yaml")
+
+
+class Recorder(Broker):
+    """A broker that notes each version it is asked to publish."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda view, audience, memo: "")
+        self.seen: dict[str, int] = {}
+        self.changed = threading.Condition()
+
+    def publish(self, view: SessionView) -> None:
+        with self.changed:
+            self.seen[view.id] = max(self.seen.get(view.id, 0), view.version)
+            self.changed.notify_all()
+
+    def wait_for(self, session_id: str, version: int, timeout: float = 10) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.seen.get(session_id, 0) >= version, timeout)
+
+
+@pytest.fixture
+def instances(postgres_url: str) -> Iterator[list[SessionService]]:
+    """Eight services, each with its own engine, writer and memory: eight instances of the server."""
+    services = [SessionService(SessionStore(make_engine(postgres_url)), Recorder()) for _ in range(8)]
+    yield services
+    for service in services:
+        service.close()
+        service.store.engine.dispose()
+
+
+def test_eight_writers_on_one_session_lose_no_update(instances: list[SessionService]) -> None:
+    session = instances[0].create("council", COUNCIL)
+    seats = [seat.code for seat in session.seats]
+    barrier = threading.Barrier(len(instances))
+    errors: list[BaseException] = []
+
+    def write(index: int, service: SessionService) -> None:
+        barrier.wait()
+        for round_number in range(50):
+            try:  # each writer flips its own delegation's vote, so no vote is a refused no-op
+                store_vote(service, session.id, seats[index], (Vote.YES, Vote.NO)[round_number % 2])
+            except BaseException as error:  # noqa: BLE001 - asserted below
+                errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i, s)) for i, s in enumerate(instances)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    final = instances[0].store.get(session.id)
+    assert final.version == 1 + 400
+    versions = [entry["version"] for entry in instances[0].audit_log(session.id)]
+    assert sorted(versions) == list(range(1, 402))  # 400 votes, 400 distinct versions, after "create"
+    assert all(final.seat(code).vote is Vote.NO for code in seats[:8])
+
+
+def test_a_vote_on_one_instance_reaches_another_and_catches_up_after_the_link_drops(
+    instances: list[SessionService],
+) -> None:
+    a, b = instances[0], instances[1]
+    b.follow_other_instances()
+    assert b.notifications is not None and b.notifications.connected.wait(10)
+    session = a.create("council", COUNCIL)
+    b.get(session.id)  # B holds the session in memory, as it does once a page of it is open
+    voted = store_vote(a, session.id, "USA", Vote.YES)
+    recorder = b.broker
+    assert isinstance(recorder, Recorder) and recorder.wait_for(session.id, voted.version)
+    assert b.get(session.id).seat("USA").vote is Vote.YES
+
+    # Cut B's notification link, vote on A while it is down: B must catch up when it reconnects.
+    with psycopg.connect(libpq_url(a.store.engine).replace(APPLICATION_NAME, "test"), autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()",
+            (APPLICATION_NAME,),
+        ).fetchall()
+    assert killed
+    missed = store_vote(a, session.id, "CHN", Vote.NO)
+    assert recorder.wait_for(session.id, missed.version)
+    assert b.get(session.id).seat("CHN").vote is Vote.NO
+    deadline = time.monotonic() + 10
+    while b.notifications.connections < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert b.notifications.connections >= 2
+
+
+def test_instances_share_one_rate_limit(postgres_url: str) -> None:
+    from app.web.ratelimit import limiter
+
+    engines = [make_engine(postgres_url) for _ in range(2)]
+    try:
+        a, b = (limiter(engine, capacity=3, per_minute=3, namespace="joins") for engine in engines)
+        answers = [limiter_.retry_after("session-1") for limiter_ in (a, b, a, b)]
+        assert answers[:3] == [0.0, 0.0, 0.0] and answers[3] > 0  # three in all, whichever instance is asked
+        assert a.retry_after("session-2") == 0.0  # another key has its own bucket
+    finally:
+        for engine in engines:
+            engine.dispose()

@@ -124,7 +124,7 @@ def _power(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _schema(_args: argparse.Namespace) -> int:
     print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
     return 0
 

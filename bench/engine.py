@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.rules import decide  # noqa: E402
-from app.scenarios import load_file  # noqa: E402
-from bench.common import Row, format_table  # noqa: E402
+from app.domain.rules import decide
+from app.scenarios import load_file
+from bench.common import Row, format_table
 
 TITLE = "The engine alone: decide() calls per second"
 TARGET = "none set: a figure to compare across changes"

@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Row, format_table  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.live_server import LiveServer  # noqa: E402
+from bench.common import Row, format_table
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.live_server import LiveServer
 
 PAGES = {
     "library": "/",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.power import member_powers, power_report  # noqa: E402
-from app.domain.scenario import Member, Rules, Scenario  # noqa: E402
-from app.domain.votes import Matter, Vote  # noqa: E402
-from bench.common import Row, format_table  # noqa: E402
+from app.domain.power import member_powers, power_report
+from app.domain.scenario import Member, Rules, Scenario
+from app.domain.votes import Matter, Vote
+from bench.common import Row, format_table
 
 TITLE = "Voting power: exact indices for councils of 15, 30 and 60 seats"
 TARGET = "well under 50 ms for 60 seats"

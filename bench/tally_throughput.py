@@ -26,8 +26,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.scenarios import load_file  # noqa: E402
-from bench.common import Row, format_table, free_port, percentile, start_server  # noqa: E402
+from app.scenarios import load_file
+from bench.common import Row, format_table, free_port, percentile, start_server
 
 TITLE = "Tally throughput: the engine over HTTP against a bare endpoint"
 TARGET = "POST /api/tally at no less than half the rate of the bare endpoint"

@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Row, format_table, free_port, open_sessions, start_server, wait_for  # noqa: E402
+from bench.common import ROOT, Row, format_table, free_port, open_sessions, start_server, wait_for
 
 TITLE = "Durable votes per second with many rooms voting at once"
 TARGET = "SQLite, 100 voters at once: at least 2,000 votes/s, p99 under 100 ms, at least 0.4 of the bare POST rate"

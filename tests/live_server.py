@@ -11,8 +11,8 @@ import uvicorn
 
 from app.settings import Settings
 from app.web import create_app
-from bench.common import free_port
 from tests.conftest import BUNDLED
+from tests.loadclient import free_port
 
 INSTRUCTOR_TOKEN = "live-server-instructor-token"
 

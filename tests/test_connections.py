@@ -23,8 +23,8 @@ import pytest
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.server import AcceptErrorLog, GuardedConfig, GuardedH11Protocol, GuardedServer, protocol_class
-from bench.common import free_port, open_sessions
 from tests.conftest import ROOT
+from tests.loadclient import free_port, open_sessions
 
 TOKEN = "connections-test-instructor-token"
 HEADER_TIMEOUT = 2.0
@@ -217,7 +217,7 @@ def _read_until(sock: socket.socket, marker: bytes) -> bytes:
 # The protocol classes in-process, with a streaming app standing in for an event stream.
 
 
-async def slow_stream(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def slow_stream(_scope: dict[str, Any], _receive: Any, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
     for part in range(4):
         await send({"type": "http.response.body", "body": f"part {part}\n".encode(), "more_body": True})
@@ -291,7 +291,7 @@ class _Loop:
 def test_running_out_of_descriptors_is_logged_once_a_second() -> None:
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[method-assign,assignment]
     logger = logging.getLogger("uvicorn.error")
     logger.addHandler(handler)
     now = [0.0]

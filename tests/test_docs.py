@@ -56,5 +56,6 @@ def test_every_setting_is_in_the_readme(name: str) -> None:
 
 def test_every_command_is_in_the_readme() -> None:
     commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert commands is not None
     for command in commands:
         assert f"unsc-sim {command}" in README

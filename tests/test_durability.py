@@ -10,9 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import start_server
 from tests.conftest import BUNDLED
-from tests.live_server import free_port
+from tests.loadclient import free_port, start_server
 from tests.room import Room
 
 TOKEN = "durability-instructor-token"

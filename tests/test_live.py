@@ -26,7 +26,7 @@ class Renders:
     def __init__(self) -> None:
         self.calls: list[tuple[str, int, Audience]] = []
 
-    def __call__(self, view: SessionView, audience: Audience, memo: dict[str, str]) -> str:
+    def __call__(self, view: SessionView, audience: Audience, _memo: dict[str, str]) -> str:
         self.calls.append((view.id, view.version, audience))
         return f"{audience[0]} {view.version}"
 

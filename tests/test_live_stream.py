@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -71,7 +70,7 @@ def test_hidden_votes_never_travel_to_students(server: LiveServer) -> None:
     room.close()
 
 
-def test_unknown_session_stream_is_404(server: LiveServer, tmp_path: Path) -> None:
+def test_unknown_session_stream_is_404(server: LiveServer) -> None:
     assert httpx.get(server.url + "/s/nope/events").status_code == 404
 
 
@@ -81,10 +80,12 @@ def test_a_stuck_listener_delays_nobody_and_reconnecting_listeners_catch_up(serv
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from bench.live_fanout import run
+    from tests.loadclient import fanout
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own: Playwright may hold this thread's
-        result = pool.submit(asyncio.run, run(server.port, os.getpid(), 40, 0, 5, 1, token=INSTRUCTOR_TOKEN)).result()
+        result = pool.submit(
+            asyncio.run, fanout(server.port, os.getpid(), 40, 0, 5, 1, token=INSTRUCTOR_TOKEN)
+        ).result()
     assert result["lost"] == 0  # every listener that reads got every version, despite the stuck one
     assert result["samples"] == 40 * 5
     assert result["reconnected"] == result["reconnecting"] == 4  # and each came back to the latest version

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.common import free_port
 from tests.conftest import ROOT
+from tests.loadclient import free_port
 
 TOKEN = "wheel-test-instructor-token"
 

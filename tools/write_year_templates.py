@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.scenarios.councils import blank, years  # noqa: E402
+from app.scenarios.councils import blank, years
 
 HEADER = """\
 # yaml-language-server: $schema=../docs/scenario.schema.json

@@ -369,10 +369,7 @@ def path_sentence(path: PathToAdoption, names: Mapping[str, str], translate: Tra
     t = translate
     if path.outcome is not OutcomeKind.PENDING:
         return t.gettext("The result is settled: no undecided member can change it.")
-    if path.needed:
-        sentences = _adoption_sentences(path, names, t)
-    else:
-        sentences = [t.gettext("Enough votes in favour are there.")]
+    sentences = _adoption_sentences(path, names, t) if path.needed else [t.gettext("Enough votes in favour are there.")]
     if path.must_not_veto:
         sentences.append(
             t.gettext('A "no" from %(names)s would be a veto.') % {"names": join_names(path.must_not_veto, names, t)}

@@ -336,7 +336,7 @@ def _vetoed(r: Reason, who: str, t: Translator) -> str:
     )
 
 
-def _adopted(r: Reason, who: str, t: Translator) -> str:
+def _adopted(r: Reason, _who: str, t: Translator) -> str:
     values = {"yes": r.yes, "required": r.required}
     if r.matter is Matter.SUBSTANTIVE:
         return (
@@ -359,7 +359,7 @@ def _adopted(r: Reason, who: str, t: Translator) -> str:
     )
 
 
-def _short(r: Reason, who: str, t: Translator) -> str:
+def _short(r: Reason, _who: str, t: Translator) -> str:
     values = {"yes": r.yes, "needed": r.needed, "required": r.required}
     if r.matter is Matter.SUBSTANTIVE:
         return (
@@ -384,14 +384,14 @@ def _short(r: Reason, who: str, t: Translator) -> str:
     )
 
 
-def _bar_not_lowered(r: Reason, who: str, t: Translator) -> str:
+def _bar_not_lowered(r: Reason, _who: str, t: Translator) -> str:
     return t.gettext(
         "Abstentions, absences and members not participating are not votes in favour: "
         '%(required)d "yes" votes are needed however many take part.'
     ) % {"required": r.required}
 
 
-def _pending(r: Reason, who: str, t: Translator) -> str:
+def _pending(r: Reason, _who: str, t: Translator) -> str:
     values = {"yes": r.yes, "needed": r.needed, "required": r.required}
     if r.matter is Matter.SUBSTANTIVE:
         return (
@@ -412,18 +412,18 @@ def _permanent_undecided(r: Reason, who: str, t: Translator) -> str:
     ) % {"names": who}
 
 
-def _can_decide(r: Reason, who: str, t: Translator) -> str:
+def _can_decide(_r: Reason, who: str, t: Translator) -> str:
     return t.gettext("%(names)s can still decide it.") % {"names": who}
 
 
-def _no_veto_on_procedure(r: Reason, who: str, t: Translator) -> str:
+def _no_veto_on_procedure(_r: Reason, who: str, t: Translator) -> str:
     return t.gettext(
         "%(names)s voted against, but on a procedural matter no member has a veto: "
         'a permanent member\'s "no" is one vote against, nothing more (Art. 27(2)).'
     ) % {"names": who}
 
 
-def _abstention_not_veto(r: Reason, who: str, t: Translator) -> str:
+def _abstention_not_veto(_r: Reason, who: str, t: Translator) -> str:
     return t.gettext(
         "The abstention of %(names)s is not a veto: the Council has consistently treated a permanent member's "
         "voluntary abstention as no bar to adoption, as the International Court of Justice confirmed "
@@ -431,7 +431,7 @@ def _abstention_not_veto(r: Reason, who: str, t: Translator) -> str:
     ) % {"names": who}
 
 
-def _absence_not_veto(r: Reason, who: str, t: Translator) -> str:
+def _absence_not_veto(_r: Reason, who: str, t: Translator) -> str:
     return t.gettext(
         "The absence of %(names)s is not a veto: since 1950, when resolutions 82 to 84 were adopted while "
         "the USSR stayed away, the Council has treated a permanent member's absence as no bar to adoption, "

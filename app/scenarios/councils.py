@@ -32,8 +32,7 @@ def members(year: int) -> list[Member]:
         raise NotFound(f"no composition recorded for {year}; known years: {years()[0]}-{years()[-1]}")
     permanent = [Member(code=m["code"], name=m["name"], permanent=True) for m in data["permanent"]]
     elected = [Member(code=code, name=data["names"][code]) for code in data["elected"][year]]
-    by_name = lambda m: m.name  # noqa: E731
-    return sorted(permanent + elected, key=by_name)
+    return sorted(permanent + elected, key=lambda m: m.name)
 
 
 def blank(year: int) -> Scenario:

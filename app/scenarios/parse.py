@@ -46,7 +46,7 @@ class _Refused(Exception):
 class _Loader(yaml.SafeLoader):
     """The safe loader, refusing anchors, aliases and deep nesting, with YAML 1.2 booleans."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute, replaced, never mutated
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }

@@ -88,6 +88,20 @@ def _new_member(member: dict[str, Any], flow: bool) -> CommentedMap:
     return item
 
 
+def _merge_members(target: CommentedMap, value: list[dict[str, Any]]) -> None:
+    members = target.get("members")
+    if not isinstance(members, CommentedSeq):
+        members = CommentedSeq()
+        _insert_in_order(target, "members", members, SCENARIO_FIELDS)
+    flow = bool(len(members) and isinstance(members[0], CommentedMap) and members[0].fa.flow_style())
+    for index, member in enumerate(value):
+        if index < len(members) and isinstance(members[index], CommentedMap):
+            _merge_member(members[index], member)
+        else:
+            members.append(_new_member(member, flow))
+    del members[len(value) :]
+
+
 def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
     for key in FORM_FIELDS:
         value = document.get(key)
@@ -96,17 +110,7 @@ def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
                 del target[key]
             continue
         if key == "members":
-            members = target.get("members")
-            if not isinstance(members, CommentedSeq):
-                members = CommentedSeq()
-                _insert_in_order(target, "members", members, SCENARIO_FIELDS)
-            flow = bool(len(members) and isinstance(members[0], CommentedMap) and members[0].fa.flow_style())
-            for index, member in enumerate(value):
-                if index < len(members) and isinstance(members[index], CommentedMap):
-                    _merge_member(members[index], member)
-                else:
-                    members.append(_new_member(member, flow))
-            del members[len(value) :]
+            _merge_members(target, value)
         elif isinstance(value, dict):
             nested = target.get(key)
             if not isinstance(nested, CommentedMap):

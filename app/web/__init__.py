@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     service = SessionService(store, broker)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broker.bind(asyncio.get_running_loop())
         service.follow_other_instances()
 
@@ -96,28 +96,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.instructor_epoch = InstructorEpoch(settings.data_dir / EPOCH_FILE)
     app.state.join_limiter = limiter(store.engine, settings.joins_per_minute, settings.joins_per_minute, "joins")
     app.state.lookup_limiter = limiter(store.engine, 30, 30, "lookups")
+    app.state.templates = _configure(templates)
+    _assemble(app)
+    return app
+
+
+def _configure(templates: Jinja2Templates) -> Jinja2Templates:
     templates.env.undefined = StrictUndefined
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
     templates.env.globals["version"] = __version__
     templates.env.globals["is_instructor"] = is_instructor
     templates.env.globals["csrf_token"] = csrf_token
-    app.state.templates = templates
+    return templates
 
+
+def _assemble(app: FastAPI) -> None:
+    """Middleware (the last added runs first), static files, routers and the one error handler."""
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(InstructorNoStoreMiddleware)
     app.add_middleware(SecureCookiesMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=512 * 1024)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(sessions.router)
-    app.include_router(editor.router)
-    app.include_router(docs.router)
-    app.include_router(auth.router)
+    for router in (api.router, pages.router, sessions.router, editor.router, docs.router, auth.router):
+        app.include_router(router)
     install_error_handlers(app)
-    return app
 
 
 def create_app_from_environment() -> FastAPI:

@@ -239,9 +239,9 @@ class InstructorNoStoreMiddleware:
         async def send_private(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if private or state.get(INSTRUCTOR_ONLY) or _sets_instructor_cookie(headers):
-                    if NO_STORE not in headers.get("cache-control", "").lower():
-                        headers["Cache-Control"] = NO_STORE
+                private_now = private or state.get(INSTRUCTOR_ONLY) or _sets_instructor_cookie(headers)
+                if private_now and NO_STORE not in headers.get("cache-control", "").lower():
+                    headers["Cache-Control"] = NO_STORE
             await send(message)
 
         await self.app(scope, receive, send_private)

@@ -113,7 +113,7 @@ def _editor(
 ) -> Response:
     data = scenario.model_dump(mode="json", exclude_none=True) if isinstance(scenario, Scenario) else scenario
     members = list(data.get("members", []))
-    rows = members + [{}]  # one blank row, so a member can be added without JavaScript
+    rows = [*members, {}]  # one blank row, so a member can be added without JavaScript
     errors: dict[str, list[str]] = {}
     for p in problems or []:
         errors.setdefault(p["field_id"], []).append(p["message"])

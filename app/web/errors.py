@@ -86,6 +86,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
+    async def unexpected(request: Request, _error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _respond(request, 500, "something went wrong on the server; the error has been logged")

@@ -5,6 +5,7 @@ Outside CI a missing browser skips these tests with the reason; with CI=true it 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,9 +29,7 @@ SIZES = {"laptop": (1280, 800), "projector": (1920, 1080), "phone": (390, 844)}
 
 
 def _missing_browser() -> str | None:
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return "Python Playwright is not installed (pip install -e '.[test]')"
     if not Path(CHROMIUM).exists():
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"

@@ -84,7 +84,7 @@ def test_the_plain_sentence_compares_the_two_kinds_of_seat() -> None:
 # Brute force on small councils: every permutation, every coalition.
 
 
-def _brute(members: list[Member], matter: Matter, required: int, chapter: Chapter | None) -> dict[str, tuple]:
+def _brute(members: list[Member], matter: Matter, required: int, chapter: Chapter | None) -> dict[str, tuple[Any, ...]]:
     from app.domain.rules import obliged_to_abstain
 
     voting = [m for m in members if not obliged_to_abstain(m, matter, chapter)]
@@ -144,7 +144,7 @@ def test_counting_by_kind_agrees_with_brute_force(case: tuple[list[Member], Matt
 
 
 def test_the_path_to_nine_is_any_one_of_the_undecided() -> None:
-    cast = votes(yes=E10[:4] + ("FRA", "GBR", "USA", "CHN"), no=("RUS",))
+    cast = votes(yes=(*E10[:4], "FRA", "GBR", "USA", "CHN"), no=("RUS",))
     path = path_to_adoption(council(), cast, PROC)
     assert path.outcome is OutcomeKind.PENDING
     assert path.needed == 1 and len(path.undecided) == 6 and path.blocking == 6
@@ -153,7 +153,7 @@ def test_the_path_to_nine_is_any_one_of_the_undecided() -> None:
 
 
 def test_an_undecided_permanent_member_is_named_as_a_possible_veto() -> None:
-    path = path_to_adoption(council(), votes(yes=E10[:9] + ("FRA", "GBR", "CHN", "RUS")), SUBST)
+    path = path_to_adoption(council(), votes(yes=(*E10[:9], "FRA", "GBR", "CHN", "RUS")), SUBST)
     assert path.needed == 0 and path.must_not_veto == ["USA"]
     assert 'A "no" from Member USA would be a veto.' in path_sentence(path, {"USA": "Member USA"})
 
@@ -165,12 +165,12 @@ def test_a_settled_vote_has_no_path() -> None:
 
 
 def test_what_ifs_show_how_one_vote_would_have_changed_a_veto() -> None:
-    cast = votes(yes=E10[:6] + ("FRA", "GBR", "USA"), no=("CHN", "RUS", "E07"), abstain=E10[7:])
+    cast = votes(yes=(*E10[:6], "FRA", "GBR", "USA"), no=("CHN", "RUS", "E07"), abstain=E10[7:])
     found = {w.code: w for w in what_ifs(council(), cast, SUBST)}
     assert set(found) == {m.code for m in council()}
     assert not found["CHN"].changes  # Russia's veto stands whatever China does
     assert found["E01"].outcome is OutcomeKind.NOT_ADOPTED and not found["E01"].changes
-    single = votes(yes=E10[:6] + ("FRA", "GBR", "USA", "CHN"), no=("RUS", "E07"), abstain=E10[7:])
+    single = votes(yes=(*E10[:6], "FRA", "GBR", "USA", "CHN"), no=("RUS", "E07"), abstain=E10[7:])
     russia = {w.code: w for w in what_ifs(council(), single, SUBST)}["RUS"]
     assert russia.changes and {a.vote: a.outcome for a in russia.alternatives} == {
         Vote.YES: OutcomeKind.ADOPTED,

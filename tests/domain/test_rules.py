@@ -16,7 +16,7 @@ ADOPTED, NOT_ADOPTED, PENDING = OutcomeKind.ADOPTED, OutcomeKind.NOT_ADOPTED, Ou
 def test_permanent_no_on_procedural_vote_is_not_a_veto() -> None:
     # Venezuela agenda, January 2019: 9-4-2 with China and Russia against, adopted.
     out = decide(
-        council(), votes(yes=E10[:6] + ("FRA", "GBR", "USA"), no=("CHN", "RUS", "E07", "E08"), abstain=E10[8:]), PROC
+        council(), votes(yes=(*E10[:6], "FRA", "GBR", "USA"), no=("CHN", "RUS", "E07", "E08"), abstain=E10[8:]), PROC
     )
     assert out.outcome is ADOPTED
     assert out.vetoed_by == []
@@ -27,7 +27,7 @@ def test_permanent_no_on_procedural_vote_is_not_a_veto() -> None:
 def test_nine_three_three_with_permanent_no_is_vetoed() -> None:
     # Venezuela draft, February 2019: nine votes were there, two permanent members said no.
     out = decide(
-        council(), votes(yes=E10[:6] + ("FRA", "GBR", "USA"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), SUBST
+        council(), votes(yes=(*E10[:6], "FRA", "GBR", "USA"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), SUBST
     )
     assert out.outcome is NOT_ADOPTED
     assert out.vetoed_by == ["CHN", "RUS"]
@@ -39,7 +39,7 @@ def test_nine_three_three_with_permanent_no_is_vetoed() -> None:
 def test_eight_four_three_fails_one_short() -> None:
     # Syria agenda, March 2018.
     out = decide(
-        council(), votes(yes=E10[:5] + ("FRA", "GBR", "USA"), no=("CHN", "RUS", "E06", "E07"), abstain=E10[7:]), PROC
+        council(), votes(yes=(*E10[:5], "FRA", "GBR", "USA"), no=("CHN", "RUS", "E06", "E07"), abstain=E10[7:]), PROC
     )
     assert out.outcome is NOT_ADOPTED
     assert out.needed == 1
@@ -49,8 +49,8 @@ def test_eight_four_three_fails_one_short() -> None:
 
 @pytest.mark.parametrize("how", ["abstain", "absent"])
 def test_permanent_abstention_or_absence_is_not_a_veto(how: str) -> None:
-    kwargs = {"yes": E10[:7] + ("FRA", "GBR", "USA"), how: ("CHN", "RUS")}
-    out = decide(council(), votes(**kwargs), SUBST)  # type: ignore[arg-type]
+    kwargs = {"yes": (*E10[:7], "FRA", "GBR", "USA"), how: ("CHN", "RUS")}
+    out = decide(council(), votes(**kwargs), SUBST)
     assert out.outcome is ADOPTED
     assert out.vetoed_by == []
     assert "not a veto" in out.explanation
@@ -83,7 +83,7 @@ def test_exactly_nine_is_enough_and_fifteen_is_unanimous() -> None:
 
 
 def test_one_permanent_no_vetoes_even_a_fourteen_vote_majority() -> None:
-    out = decide(council(), votes(yes=E10 + ("CHN", "FRA", "RUS", "GBR"), no=("USA",)), SUBST)
+    out = decide(council(), votes(yes=(*E10, "CHN", "FRA", "RUS", "GBR"), no=("USA",)), SUBST)
     assert out.outcome is NOT_ADOPTED
     assert out.vetoed_by == ["USA"]
 
@@ -105,14 +105,14 @@ def test_veto_below_threshold_names_both_reasons() -> None:
 
 def test_december_2019_eight_yes_and_the_president_undecided() -> None:
     members = council()
-    out = decide(members, votes(yes=E10[:6] + ("FRA", "GBR"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), PROC)
+    out = decide(members, votes(yes=(*E10[:6], "FRA", "GBR"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), PROC)
     assert out.outcome is PENDING
     assert out.needed == 1
     assert out.pivotal == ["USA"]
     assert out.counts.undecided == 1
     out = decide(
         members,
-        {**votes(yes=E10[:6] + ("FRA", "GBR"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), "USA": Vote.YES},
+        {**votes(yes=(*E10[:6], "FRA", "GBR"), no=("CHN", "RUS", "E07"), abstain=E10[7:]), "USA": Vote.YES},
         PROC,
     )
     assert out.outcome is ADOPTED
@@ -125,7 +125,7 @@ def test_procedural_question_at_nine_is_settled_whatever_the_undecided_do() -> N
 
 
 def test_substantive_at_nine_with_undecided_permanent_member_is_pending() -> None:
-    out = decide(council(), votes(yes=E10[:9] + ("FRA", "GBR", "RUS", "CHN")), SUBST)
+    out = decide(council(), votes(yes=(*E10[:9], "FRA", "GBR", "RUS", "CHN")), SUBST)
     assert out.outcome is PENDING
     assert out.needed == 0
     assert out.pivotal == ["USA"]
@@ -133,7 +133,7 @@ def test_substantive_at_nine_with_undecided_permanent_member_is_pending() -> Non
 
 
 def test_elected_undecided_are_not_pivotal_once_threshold_is_reached() -> None:
-    out = decide(council(), votes(yes=E10[:9] + ("FRA", "GBR", "CHN", "RUS")), SUBST)
+    out = decide(council(), votes(yes=(*E10[:9], "FRA", "GBR", "CHN", "RUS")), SUBST)
     assert "E10" not in out.pivotal and out.pivotal == ["USA"]
 
 
@@ -175,7 +175,7 @@ def test_party_to_dispute_is_counted_as_abstaining_under_chapter_vi_or_52_3(chap
 
 def test_permanent_party_voting_no_under_chapter_vii_is_a_veto() -> None:
     members = council(parties=("RUS",))
-    ballot = votes(yes=E10[:9] + ("CHN", "FRA", "GBR", "USA"), no=("RUS",))
+    ballot = votes(yes=(*E10[:9], "CHN", "FRA", "GBR", "USA"), no=("RUS",))
     out = decide(members, ballot, SUBST, chapter=Chapter.VII)
     assert out.outcome is NOT_ADOPTED and out.vetoed_by == ["RUS"]
     assert "not to this decision under Chapter VII" in out.explanation
@@ -183,7 +183,7 @@ def test_permanent_party_voting_no_under_chapter_vii_is_a_veto() -> None:
 
 def test_the_same_draft_under_chapter_vi_is_adopted_and_says_why() -> None:
     members = council(parties=("RUS",))
-    ballot = votes(yes=E10[:9] + ("CHN", "FRA", "GBR", "USA"), no=("RUS",))
+    ballot = votes(yes=(*E10[:9], "CHN", "FRA", "GBR", "USA"), no=("RUS",))
     out = decide(members, ballot, SUBST, chapter=Chapter.VI)
     assert out.outcome is ADOPTED and out.vetoed_by == []
     assert "in decisions under Chapter VI a party to a dispute shall abstain" in out.explanation
@@ -221,7 +221,7 @@ ELEVEN = council(elected=E10[:6])
 
 
 def test_eleven_member_council_needs_seven() -> None:
-    assert decide(ELEVEN, votes(yes=E10[:6] + ("FRA",)), PROC, required=7).outcome is ADOPTED
+    assert decide(ELEVEN, votes(yes=(*E10[:6], "FRA")), PROC, required=7).outcome is ADOPTED
     out = decide(ELEVEN, votes(yes=E10[:6]), PROC, required=7)
     assert out.outcome is PENDING and out.needed == 1
 
@@ -260,7 +260,7 @@ def test_not_participating_counts_neither_toward_nine_nor_as_a_veto(matter: Matt
 
 
 def test_a_larger_imagined_council() -> None:
-    members = council(permanent=P5 + ("IND",), elected=tuple(f"X{n:02}" for n in range(1, 20)))
+    members = council(permanent=(*P5, "IND"), elected=tuple(f"X{n:02}" for n in range(1, 20)))
     assert len(members) == 25
     out = decide(
         members, {m.code: Vote.YES for m in members[:14] if m.code != "IND"} | {"IND": Vote.NO}, SUBST, required=14
@@ -274,7 +274,7 @@ def test_unknown_member_in_votes_is_an_error() -> None:
 
 
 def test_outcome_json_has_the_contract_fields() -> None:
-    out = decide(council(), votes(yes=E10[:8], no=P5[:3], abstain=E10[8:] + ("GBR",)), PROC)
+    out = decide(council(), votes(yes=E10[:8], no=P5[:3], abstain=(*E10[8:], "GBR")), PROC)
     data = out.model_dump(mode="json")
     assert list(data) == ["outcome", "matter", "required", "counts", "vetoed_by", "needed", "pivotal", "explanation"]
     assert data["counts"] == {"yes": 8, "no": 3, "abstain": 3, "absent": 0, "not_participating": 0, "undecided": 1}

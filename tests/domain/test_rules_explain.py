@@ -18,7 +18,7 @@ NAMES = {m.code: m.name for m in council()}
 
 
 def test_a_veto_is_recorded_as_a_reason_with_its_members_and_numbers() -> None:
-    out = decide(council(), votes(yes=E10[:6] + ("FRA", "GBR", "USA"), no=("CHN", "RUS", "E07")), Matter.SUBSTANTIVE)
+    out = decide(council(), votes(yes=(*E10[:6], "FRA", "GBR", "USA"), no=("CHN", "RUS", "E07")), Matter.SUBSTANTIVE)
     assert out.reasons[0] == Reason("vetoed", ("CHN", "RUS"), yes=9, required=9, needed=0, matter=Matter.SUBSTANTIVE)
     assert explain(out.reasons, NAMES) == out.explanation
 
@@ -77,7 +77,7 @@ def test_every_message_is_a_literal_with_named_placeholders(module: str) -> None
         expected = 2 if (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "ngettext" else 1
         assert len(literals) == expected, ast.unparse(call)  # no f-strings, no variables: an extractor sees them
         for literal in literals:
-            assert not re.search(r"%[sdf]", literal.value), literal.value  # only %(name)s placeholders
+            assert not re.search(r"%[sdf]", str(literal.value)), literal.value  # only %(name)s placeholders
 
 
 def test_the_pending_headline_is_the_one_wording_of_an_open_vote() -> None:

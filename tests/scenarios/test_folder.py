@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,7 +105,12 @@ def test_a_quick_second_call_stats_only_the_folder(
     library.entries()
     statted: list[Path] = []
     real = folder_module._stamp
-    monkeypatch.setattr(folder_module, "_stamp", lambda path: statted.append(path) or real(path))
+
+    def stamp(path: Path) -> Any:
+        statted.append(path)
+        return real(path)
+
+    monkeypatch.setattr(folder_module, "_stamp", stamp)
     for _ in range(5):
         assert len(library.entries()) == 21
     assert statted == [scenario_dir] * 5
@@ -149,7 +155,7 @@ def test_the_cache_is_safe_under_threads(scenario_dir: Path, good_yaml: str) -> 
                     write_atomically(extra, good_yaml.replace("A test question", "Title 1"))
                 else:
                     extra.unlink(missing_ok=True)
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             failures.append(error)
 
     def reader(index: int) -> None:
@@ -162,7 +168,7 @@ def test_the_cache_is_safe_under_threads(scenario_dir: Path, good_yaml: str) -> 
                 for name in ("a", "b", "c"):
                     assert library.get(name).title in titles
                 reads[index] += 1
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             failures.append(error)
             stop.set()
 

@@ -18,15 +18,14 @@ def mode(path: Path) -> int:
 def test_a_failed_write_leaves_the_old_file_whole(
     tmp_path: Path, good_yaml: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.scenarios import write
 
     path = tmp_path / "good.yaml"
     path.write_text(good_yaml, encoding="utf-8")
 
-    def crash(*args: object) -> None:
+    def crash(*_args: object) -> None:
         raise OSError("disk pulled out")
 
-    monkeypatch.setattr(write.os, "replace", crash)
+    monkeypatch.setattr("app.scenarios.write.os.replace", crash)
     with pytest.raises(OSError):
         Library(tmp_path).save("good", good_yaml.replace("A test question", "New"), content_hash(path.read_bytes()))
     assert path.read_text(encoding="utf-8") == good_yaml
@@ -38,8 +37,9 @@ def test_a_new_file_gets_the_mode_of_the_umask_not_0600(tmp_path: Path, umask: i
     assert mode(tmp_path / "new.yaml") == 0o666 & ~umask == 0o640
 
 
+@pytest.mark.usefixtures("umask")
 @pytest.mark.parametrize("kept", [0o644, 0o664, 0o600])
-def test_a_replaced_file_keeps_its_mode(tmp_path: Path, umask: int, kept: int) -> None:
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path, kept: int) -> None:
     path = tmp_path / "old.yaml"
     path.write_text("title: x\n", encoding="utf-8")
     path.chmod(kept)

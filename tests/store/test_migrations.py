@@ -68,7 +68,7 @@ def write_first_release_database(url: str) -> None:
 def test_a_first_release_database_is_upgraded_in_place(database_url: str) -> None:
     write_first_release_database(database_url)
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda view, audience, memo: ""))
+    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
     try:
         assert {"alembic_version", "rate_limits"} <= set(inspect(engine).get_table_names())
         view = service.get("oldsession1")

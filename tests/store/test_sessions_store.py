@@ -28,7 +28,7 @@ SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
 def store(database_url: str) -> Iterator[SessionService]:
     """The service over a fresh store (SQLite, then PostgreSQL); a broker with no loop only remembers."""
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda view, audience, memo: ""))
+    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
     yield service
     service.close()
     engine.dispose()
@@ -114,7 +114,7 @@ def test_forty_students_voting_at_once_lose_nothing(store: SessionService) -> No
         try:
             barrier.wait()
             store.student_vote_sync(session.id, tokens[code], vote, None)
-        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+        except BaseException as error:
             errors.append(error)
 
     # Each seat's three votes differ, so whatever order they land in, none is a refused no-op.

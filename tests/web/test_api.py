@@ -32,7 +32,7 @@ def test_list_has_valid_scenarios_and_invalid_files_with_errors(client: TestClie
     }
     [broken] = data["invalid"]
     assert broken["file"] == "broken.yaml"
-    assert {"field": "members[0].code", "line": 4} == {k: broken["problems"][0][k] for k in ("field", "line")}
+    assert {k: broken["problems"][0][k] for k in ("field", "line")} == {"field": "members[0].code", "line": 4}
 
 
 def test_get_one_scenario(client: TestClient) -> None:

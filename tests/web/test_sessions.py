@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -32,6 +33,11 @@ def instructor(app_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
+def state(client: TestClient) -> Any:
+    """The app's state behind a test client (its ``app`` is typed as any ASGI app)."""
+    return client.app.state  # type: ignore[attr-defined]
+
+
 def student_of(instructor: TestClient) -> TestClient:
     """Another browser on the same server."""
     return TestClient(instructor.app, headers=HTML)
@@ -49,7 +55,7 @@ def start(instructor: TestClient, scenario: str = "dprk-2019-meeting-not-held") 
     )
     assert response.status_code == 303, response.text
     session_id = response.headers["location"].split("/")[2]
-    code = instructor.app.state.store.get(session_id).join_code
+    code = state(instructor).store.get(session_id).join_code
     return session_id, code
 
 
@@ -88,7 +94,7 @@ def test_student_claims_a_seat_and_votes_for_it(instructor: TestClient) -> None:
         assert response.json() == {"vote": "yes", "version": 3, "seat": "USA"}
         # Rejoining after closing the tab goes straight back to the seat.
         assert student.get(f"/join/{code}", follow_redirects=False).headers["location"] == f"/s/{session_id}/seat"
-    view = instructor.app.state.store.get(session_id)
+    view = state(instructor).store.get(session_id)
     assert view.seat("USA").holder == "Alice" and view.outcome.outcome.value == "adopted"
 
 
@@ -104,7 +110,7 @@ def test_a_student_cannot_vote_for_another_delegation(instructor: TestClient) ->
             f"/s/{session_id}/seats/CHN/vote", data={"vote": "yes", "csrf": csrf(student)}, headers=JSON
         )
         assert response.status_code == 403
-    assert instructor.app.state.store.get(session_id).seat("CHN").vote.value == "no"
+    assert state(instructor).store.get(session_id).seat("CHN").vote.value == "no"
 
 
 def test_a_student_cannot_control_the_session_or_read_its_exports(instructor: TestClient) -> None:
@@ -133,7 +139,7 @@ def test_without_a_seat_there_is_no_vote(instructor: TestClient) -> None:
 
 
 def test_posts_without_the_csrf_token_or_from_another_site_are_refused(instructor: TestClient) -> None:
-    session_id, code = start(instructor)
+    session_id, _ = start(instructor)
     response = instructor.post(f"/s/{session_id}/control", data={"action": "close"}, headers=JSON)
     assert response.status_code == 403 and "form" in response.json()["error"]
     response = instructor.post(
@@ -146,11 +152,11 @@ def test_posts_without_the_csrf_token_or_from_another_site_are_refused(instructo
         headers=JSON | {"Origin": "https://evil.example"},
     )
     assert response.status_code == 403 and "another site" in response.json()["error"]
-    assert instructor.app.state.store.get(session_id).status.value == "open"
+    assert state(instructor).store.get(session_id).status.value == "open"
 
 
 def test_taken_seats_cannot_be_claimed_twice(instructor: TestClient) -> None:
-    session_id, code = start(instructor)
+    _, code = start(instructor)
     with student_of(instructor) as first, student_of(instructor) as second:
         join(first, code, "USA")
         response = second.post(f"/join/{code}", data={"member": "USA", "csrf": csrf(second)}, headers=JSON)
@@ -215,7 +221,7 @@ def test_joins_are_rate_limited_per_session(instructor: TestClient) -> None:
     statuses = []
     for n in range(22):
         with student_of(instructor) as student:
-            member = instructor.app.state.store.get(session_id).seats[n % 15].code
+            member = state(instructor).store.get(session_id).seats[n % 15].code
             statuses.append(
                 student.post(
                     f"/join/{code}",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from app.scenarios import load_file
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 from tests.room import Room
+from tests.web.test_editor import form_of
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +93,54 @@ def test_a_stuck_listener_delays_nobody_and_reconnecting_listeners_catch_up(serv
     assert result["lost"] == 0  # every listener that reads got every version, despite the stuck one
     assert result["samples"] == 40 * 5
     assert result["reconnected"] == result["reconnecting"] == 4  # and each came back to the latest version
+
+
+def test_live_streams_keep_flowing_while_a_large_scenario_is_saved(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving runs in a worker thread: a slow disk under a big save never stalls the room's live stream."""
+    from app.scenarios import folder
+
+    real_write = folder.write_atomically
+    saving = threading.Event()
+
+    def slow_write(path: Path, text: str) -> None:
+        saving.set()
+        time.sleep(2.0)  # a slow disk, or a very large file being synced
+        real_write(path, text)
+
+    monkeypatch.setattr(folder, "write_atomically", slow_write)
+    room = Room(server.url, INSTRUCTOR_TOKEN)
+    session_id, _ = room.start("dprk-2019-meeting-not-held")
+    room.join("USA")
+    big = load_file(server.scenarios / "council-2026.yaml").model_dump(mode="json", exclude_none=True)
+    for member in big["members"]:
+        member["brief"] = "A long brief for this delegation. " * 240  # 15 x 8 KB: a 120 KB file
+    big_text = json.dumps(big)
+    (server.scenarios / "big-2026.yaml").write_text(big_text, encoding="utf-8")
+    form = form_of(room.instructor, "/scenarios/big-2026/edit") | {"title": "Big council, saved slowly"}
+
+    received: list[dict[str, Any]] = []
+    saved_at: list[float] = []
+    with httpx.Client(base_url=server.url, timeout=30) as watcher:
+        listening = threading.Thread(target=events, args=(watcher, f"/s/{session_id}/events", 2, received))
+        listening.start()
+        while not received:
+            time.sleep(0.02)
+
+        def save() -> None:
+            response = room.instructor.post("/editor/save", data=form)
+            assert response.status_code == 200 and "Big council" in response.text  # the saved board
+            saved_at.append(time.monotonic())
+
+        saver = threading.Thread(target=save)
+        saver.start()
+        assert saving.wait(10)
+        room.vote("USA", "yes")
+        listening.join(timeout=10)
+        arrived = time.monotonic()
+        saver.join(timeout=30)
+    assert len(received) == 2 and "The meeting convenes" in received[1]["data"]["parts"]["verdict"]
+    assert saved_at and arrived < saved_at[0]  # the vote reached the room while the save was still writing
+    assert "Big council, saved slowly" in (server.scenarios / "big-2026.yaml").read_text(encoding="utf-8")
+    room.close()

@@ -234,6 +234,9 @@ class InstructorNoStoreMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
+        if scope["path"].startswith("/static/"):  # the same files for everyone: let them be cached
+            await self.app(scope, receive, send)
+            return
         private = scope["path"] in ALWAYS_PRIVATE or is_instructor(HTTPConnection(scope))
 
         async def send_private(message: Message) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -27,7 +28,7 @@ def instructor(scenarios: Path, tmp_path: Path) -> Iterator[TestClient]:
         yield client
 
 
-def form_of(client: TestClient, url: str) -> dict[str, str]:
+def form_of(client: httpx.Client, url: str) -> dict[str, str]:
     """The editor's form as a browser would submit it (inputs, checked boxes, selected options, textareas)."""
     import re
 

@@ -162,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
         help="the instructor secret (default: UNSC_SIM_INSTRUCTOR_TOKEN, else a random one kept in the data folder)",
     )
     serve.add_argument(
+        "--public-url",
+        default=None,
+        help="the address join links and QR codes carry, e.g. https://unsc.example.org (default: where it listens)",
+    )
+    serve.add_argument(
         "--workers",
         type=int,
         default=None,

@@ -16,6 +16,7 @@ from app.layered_library import LayeredLibrary
 from app.server import GuardedConfig, GuardedServer, connection_budget, open_file_limit, raise_open_file_limit
 from app.settings import Settings
 from app.web import create_app
+from app.web.address import public_base
 
 
 def stored_token(data_dir: Path) -> str:
@@ -45,6 +46,7 @@ def serve(args: argparse.Namespace) -> int:
             "bundled_scenarios": getattr(args, "bundled", None),
             "data_dir": args.data,
             "instructor_token": args.token,
+            "public_url": getattr(args, "public_url", None),
         }.items()
         if value is not None
     }
@@ -77,6 +79,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"unsc-sim: {limit}", flush=True)
     print("unsc-sim: instructor link (keep it private; it controls live sessions):", flush=True)
     print(f"    {base}/instructor?token={settings.instructor_token.get_secret_value()}", flush=True)
+    print(f"unsc-sim: students join at {public_base(settings)}/join", flush=True)
     # The access log stays off: the instructor link carries a secret and must never reach a log.
     if workers > 1:
         return _serve_workers(settings, workers)

@@ -31,8 +31,13 @@ class Settings(BaseSettings):
     )
     session_ended_ttl_hours: float = Field(default=24.0, gt=0, description="How long an ended session is kept")
     session_idle_ttl_hours: float = Field(default=72.0, gt=0, description="How long a session with no change is kept")
-    joins_per_minute: int = Field(default=120, ge=1, description="Seat claims allowed per session per minute")
+    joins_per_minute: int = Field(default=60, ge=1, description="Seat claims allowed per client address per minute")
     heartbeat_seconds: float = Field(default=15.0, gt=0)
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="The address join links and QR codes carry (a proxy's or a name); default: where the server listens",
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Proxies trusted for X-Forwarded-For and X-Forwarded-Proto (comma-separated addresses)",

@@ -99,9 +99,8 @@ def test_live_streams_keep_flowing_while_a_large_scenario_is_saved(
     server: LiveServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Saving runs in a worker thread: a slow disk under a big save never stalls the room's live stream."""
-    from app.scenarios import folder
+    from app.scenarios.write import write_atomically as real_write
 
-    real_write = folder.write_atomically
     saving = threading.Event()
 
     def slow_write(path: Path, text: str) -> None:
@@ -109,7 +108,7 @@ def test_live_streams_keep_flowing_while_a_large_scenario_is_saved(
         time.sleep(2.0)  # a slow disk, or a very large file being synced
         real_write(path, text)
 
-    monkeypatch.setattr(folder, "write_atomically", slow_write)
+    monkeypatch.setattr("app.scenarios.folder.write_atomically", slow_write)
     room = Room(server.url, INSTRUCTOR_TOKEN)
     session_id, _ = room.start("dprk-2019-meeting-not-held")
     room.join("USA")

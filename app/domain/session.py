@@ -228,7 +228,11 @@ def _seat_free(view: SessionView, request: Request) -> str | None:
     if request.member is None:
         return None
     seat = view.seat(request.member)
-    return f"{seat.name} is already taken; choose another delegation" if seat.claimed else None
+    if seat.claimed:
+        return f"{seat.name} is already taken; choose another delegation"
+    if seat.reserved_for and (request.name or "").casefold() != seat.reserved_for.casefold():
+        return f"{seat.name} is reserved for a student by name; type the name your instructor reserved it under"
+    return None
 
 
 def _seat_held(view: SessionView, request: Request) -> str | None:

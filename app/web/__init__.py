@@ -22,7 +22,8 @@ from app.sessions import SessionService
 from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.sessions import SessionStore
-from app.web import api, auth, docs, editor, pages, sessions
+from app.web import api, auth, docs, editor, fastvote, pages, sessions
+from app.web.address import public_base
 from app.web.auth import (
     EPOCH_FILE,
     CsrfCookieMiddleware,
@@ -52,8 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = SessionStore(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
     templates = Jinja2Templates(directory=TEMPLATES)
-    state: dict[str, str] = {"base_url": f"http://{settings.host}:{settings.port}"}
-    parts = PartRenderer(templates.env, lambda view: f"{state['base_url'].rstrip('/')}/join/{view.join_code}")
+    base = public_base(settings)
+    parts = PartRenderer(templates.env, lambda view: f"{base}/join/{view.join_code}")
     broker = Broker(parts.payload)
     service = SessionService(store, broker)
 
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.broker = broker
     app.state.service = service
     app.state.parts = parts
-    app.state.base_url = state
+    app.state.public_base = base
     app.state.instructor_epoch = InstructorEpoch(settings.data_dir / EPOCH_FILE)
     app.state.join_limiter = limiter(store.engine, settings.joins_per_minute, settings.joins_per_minute, "joins")
     app.state.lookup_limiter = limiter(store.engine, 30, 30, "lookups")
@@ -118,6 +119,7 @@ def _assemble(app: FastAPI) -> None:
     app.add_middleware(SecureCookiesMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=512 * 1024)
+    app.add_middleware(fastvote.FastVote)  # students' votes, before everything else: see fastvote.py
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (api.router, pages.router, sessions.router, editor.router, docs.router, auth.router):
         app.include_router(router)

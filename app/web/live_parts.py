@@ -118,8 +118,13 @@ class PartRenderer:
 
 
 def embed(parts: dict[str, str], csrf: str) -> dict[str, str]:
-    """The parts as a page embeds them for one visitor: their CSRF token in each form."""
-    return {name: html.replace(CSRF_SLOT, csrf) for name, html in parts.items()}
+    """The parts as a page embeds them for one visitor: their CSRF token in each form.
+
+    Only the attribute is filled in (``value="__csrf__"``): text a user typed is escaped, so it can
+    never hold the quote, and a name that reads ``__csrf__`` stays just that.
+    """
+    slot = f'value="{CSRF_SLOT}"'
+    return {name: html.replace(slot, f'value="{csrf}"') for name, html in parts.items()}
 
 
 __all__ = ["INSTRUCTOR", "PUBLIC", "PartRenderer", "embed", "seat_audience"]

@@ -50,9 +50,8 @@ def done(request: Request, view: SessionView, redirect_to: str, renderer: PartRe
 
 
 def join_url(request: Request, view: SessionView) -> str:
-    base = str(request.base_url).rstrip("/")
-    request.app.state.base_url["base_url"] = base  # the address the live parts print, until a public one is set
-    return f"{base}/join/{view.join_code}"
+    """The configured public address, never the request's Host header (see app/web/address.py)."""
+    return f"{request.app.state.public_base}/join/{view.join_code}"
 
 
 def live_context(request: Request, view: SessionView, renderer: PartRenderer, audience: Audience) -> dict[str, Any]:
@@ -295,18 +294,31 @@ def join_form(request: Request, templates: TemplatesDep, code: str = "") -> Resp
     return templates.TemplateResponse(request, "sessions/join.html", {})
 
 
+# One answer for every miss, so that guessing tells a live code from a dead one no better than a wrong one.
+NO_SUCH = "no session has this code, or it has no such delegation; check the code on the projector"
+
+
+def _client(request: Request) -> str:
+    """The client's address (a trusted proxy's X-Forwarded-For is already applied): each has its own limits."""
+    return request.client.host if request.client else "unknown"
+
+
+def _session_for_code(request: Request, service: Any, code: str) -> SessionView:
+    """The live session a join code opens; a miss costs the client one of its few guesses."""
+    try:
+        view: SessionView = service.by_join_code(normalise_join_code(code))
+        if view.status is Status.ENDED:
+            raise NotFound(NO_SUCH)
+    except NotFound:
+        _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
+        raise NotFound(NO_SUCH) from None
+    return view
+
+
 @router.get("/join/{code}", response_class=HTMLResponse)
 def claim_page(code: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
     """Choose a free delegation; a student who already holds one goes straight back to it."""
-    limiter: RateLimiter = request.app.state.lookup_limiter
-    normalised = normalise_join_code(code)
-    try:
-        view = service.by_join_code(normalised)
-    except NotFound:
-        _limit(limiter, "unknown-codes")
-        raise
-    if view.status is Status.ENDED:
-        raise NotFound("this session has ended; ask your instructor for the new code")
+    view = _session_for_code(request, service, code)
     if _seat_code(request, service, view.id) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
     context = {"session": view, "csrf": csrf_token(request)}
@@ -331,8 +343,11 @@ def claim_seat(
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Take a delegation: the seat token goes into an HttpOnly cookie that only this session's pages receive."""
-    view = service.by_join_code(normalise_join_code(code))
-    _limit(request.app.state.join_limiter, view.id)
+    _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
+    view = _session_for_code(request, service, code)
+    if member not in {seat.code for seat in view.seats}:
+        _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
+        raise NotFound(NO_SUCH)
     seated = service.claim(view.id, member, name, held=_seat_code(request, service, view.id))
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
     response.set_cookie(seat_cookie(view.id), seated.token, **cookie_flags(request))

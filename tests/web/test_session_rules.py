@@ -147,3 +147,59 @@ def test_names_with_control_or_bidi_characters_are_refused(instructor: TestClien
         assert response.status_code == 422, response.text
         assert response.json()["problems"][0]["field"] == "name"
     assert not service_of(instructor).get(session_id).seat("USA").claimed
+
+
+def test_a_forged_host_header_never_reaches_the_join_link(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with TestClient(instructor.app, headers={"Host": "unsc-sim.evil.example"}) as stranger:
+        stranger.get(f"/s/{session_id}/qr.svg")
+        stranger.get(f"/s/{session_id}/projector")
+    view = service_of(instructor).get(session_id)
+    public = instructor.app.state.parts.payload(view, PUBLIC, {})  # type: ignore[attr-defined]
+    assert "evil" not in public and f"/join/{code}" in public
+    assert "evil" not in instructor.get(f"/s/{session_id}/projector", headers={"Host": "evil.example"}).text
+
+
+def test_a_reserved_seat_is_not_for_whoever_asks_first(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    token = csrf(instructor)
+    instructor.post(f"/s/{session_id}/seats/FRA/assign", data={"name": "Carol", "csrf": token}, headers=JSON)
+    with student_of(instructor) as mallory, student_of(instructor) as carol:
+        page = mallory.get(f"/join/{code}").text
+        assert "Carol" not in page and "reserved" in page
+        response = mallory.post(f"/join/{code}", data={"member": "FRA", "csrf": csrf(mallory)}, headers=JSON)
+        assert response.status_code == 409 and "reserved" in response.json()["error"]
+        join(carol, code, "FRA", "carol")
+    assert service_of(instructor).get(session_id).seat("FRA").holder == "carol"
+
+
+def test_a_flood_from_one_address_locks_out_nobody_else(instructor: TestClient) -> None:
+    _, code = start(instructor, "council-2026")
+    with TestClient(instructor.app, client=("10.0.0.66", 4000), headers={"Accept": "application/json"}) as flood:
+        token = csrf(flood)
+        answers = {flood.post(f"/join/{code}", data={"member": "NOPE", "csrf": token}).status_code for _ in range(150)}
+        assert answers == {404, 429}
+    with TestClient(instructor.app, client=("10.0.0.7", 4001), headers={"Accept": "text/html"}) as student:
+        join(student, code, "USA")
+
+
+def test_guessing_codes_is_throttled_and_every_miss_reads_the_same(instructor: TestClient) -> None:
+    _, code = start(instructor)
+    with TestClient(instructor.app, client=("10.0.0.99", 4000), headers={"Accept": "application/json"}) as guesser:
+        token = csrf(guesser)
+        wrong_code = guesser.post("/join/ZZZZZZ", data={"member": "USA", "csrf": token}).json()["error"]
+        wrong_member = guesser.post(f"/join/{code}", data={"member": "XXX", "csrf": token}).json()["error"]
+        assert wrong_code == wrong_member
+        statuses = [guesser.get(f"/join/AAAA{n:02}").status_code for n in range(40)]
+        statuses += [
+            guesser.post(f"/join/BBBB{n:02}", data={"member": "USA", "csrf": token}).status_code for n in range(10)
+        ]
+        assert 429 in statuses and set(statuses) <= {404, 429}
+
+
+def test_a_name_that_spells_the_csrf_slot_reveals_no_token(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        join(student, code, "USA", "__csrf__")
+    console = instructor.get(f"/s/{session_id}/console").text
+    assert csrf(instructor) not in console.split('data-seat="USA"')[1].split("</tr>")[0].split("<td")[1]

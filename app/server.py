@@ -4,6 +4,8 @@
   idle keep-alive connections, so a client that connects and sends nothing (or half a request) would
   otherwise hold a file descriptor for ever. Once the headers are in, there is no deadline: a
   Server-Sent Events stream stays open for hours.
+* The request body then has ``body_timeout`` seconds (30 by default) to arrive in full: a client that
+  sends its headers and then trickles its body, a byte now and then, is closed too.
 * When the connections come close to the open-file limit, the oldest ones still waiting for their
   headers are closed to make room, so a flood of idle sockets cannot lock out real requests.
 * "Too many open files" while accepting is logged at most once a second, in one line. asyncio (3.11)
@@ -34,19 +36,24 @@ class _Connection(Protocol):
 
     def busy(self) -> bool: ...
 
+    def receiving_body(self) -> bool: ...
+
 
 class Doorman:
     """The connections still waiting for request headers, oldest first, each with its deadline."""
 
-    def __init__(self, header_timeout: float, max_connections: int) -> None:
+    def __init__(self, header_timeout: float, max_connections: int, body_timeout: float = 30.0) -> None:
         self.header_timeout = header_timeout
+        self.body_timeout = max(body_timeout, header_timeout)
         self.max_connections = max_connections
         self._waiting: dict[_Connection, asyncio.TimerHandle] = {}
+        self._body_grace: set[_Connection] = set()  # headers in, body still arriving: given the body deadline
         self._closing: set[_Connection] = set()  # closed here, still counted by uvicorn until connection_lost
 
     def wait(self, connection: _Connection, loop: asyncio.AbstractEventLoop) -> None:
         self.forget(connection)
-        self._waiting[connection] = loop.call_later(self.header_timeout, self._expire, connection)
+        self._body_grace.discard(connection)
+        self._waiting[connection] = loop.call_later(self.header_timeout, self._expire, connection, loop)
 
     def forget(self, connection: _Connection) -> None:
         timer = self._waiting.pop(connection, None)
@@ -56,6 +63,7 @@ class Doorman:
     def left(self, connection: _Connection) -> None:
         self.forget(connection)
         self._closing.discard(connection)
+        self._body_grace.discard(connection)
 
     def make_room(self, open_connections: int, newcomer: _Connection) -> None:
         """Close the oldest waiting connections while there are more than ``max_connections``."""
@@ -68,12 +76,19 @@ class Doorman:
             if self._close(oldest):
                 excess -= 1
 
-    def _expire(self, connection: _Connection) -> None:
+    def _expire(self, connection: _Connection, loop: asyncio.AbstractEventLoop) -> None:
         self._waiting.pop(connection, None)
+        if connection.receiving_body() and connection not in self._body_grace:
+            # The headers came in time; the body gets the rest of its own, longer deadline.
+            self._body_grace.add(connection)
+            delay = self.body_timeout - self.header_timeout
+            self._waiting[connection] = loop.call_later(delay, self._expire, connection, loop)
+            return
         self._close(connection)
 
     def _close(self, connection: _Connection) -> bool:
-        if connection.busy() or connection.transport.is_closing():
+        trickling = connection.receiving_body() and connection in self._body_grace
+        if (connection.busy() and not trickling) or connection.transport.is_closing():
             return False
         connection.transport.close()
         self._closing.add(connection)
@@ -87,11 +102,12 @@ class GuardedConfig(uvicorn.Config):
         *,
         header_timeout: float,
         max_connections: int,
+        body_timeout: float = 30.0,
         protocol: type[asyncio.Protocol] | None = None,
         **options: Any,
     ) -> None:
         super().__init__(app, http=protocol or protocol_class(), **options)
-        self.doorman = Doorman(header_timeout, max_connections)
+        self.doorman = Doorman(header_timeout, max_connections, body_timeout)
 
 
 def _doorman(config: uvicorn.Config) -> Doorman:
@@ -116,6 +132,9 @@ class GuardedH11Protocol(H11Protocol):
 
     def busy(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
+
+    def receiving_body(self) -> bool:
+        return self.cycle is not None and self.cycle.more_body and not self.cycle.response_complete
 
 
 def protocol_class() -> type[asyncio.Protocol]:

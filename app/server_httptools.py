@@ -27,3 +27,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def busy(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
+
+    def receiving_body(self) -> bool:
+        return self.cycle is not None and self.cycle.more_body and not self.cycle.response_complete

@@ -217,7 +217,10 @@ def _read_until(sock: socket.socket, marker: bytes) -> bytes:
 # The protocol classes in-process, with a streaming app standing in for an event stream.
 
 
-async def slow_stream(_scope: dict[str, Any], _receive: Any, send: Any) -> None:
+async def slow_stream(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope.get("method") == "POST":  # read the whole body first, as a form handler does
+        while (await receive()).get("more_body"):
+            pass
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
     for part in range(4):
         await send({"type": "http.response.body", "body": f"part {part}\n".encode(), "more_body": True})
@@ -234,6 +237,7 @@ def guarded(request: pytest.FixtureRequest) -> Iterator[int]:
     config = GuardedConfig(
         slow_stream,
         header_timeout=0.5,
+        body_timeout=1.5,
         max_connections=8,
         protocol=protocol,
         host="127.0.0.1",
@@ -263,6 +267,22 @@ def test_half_sent_headers_are_closed_after_the_timeout(guarded: int) -> None:
         assert all(0.3 < at - started < 1.5 for at in closed.values())
     finally:
         close(sockets)
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_closed_after_the_body_timeout(guarded: int) -> None:
+    sockets = connect(guarded, 3, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx")
+    try:
+        started = time.monotonic()
+        closed = closing_times(sockets, started + 4)
+        assert len(closed) == len(sockets)
+        assert all(1.2 < at - started < 3.0 for at in closed.values())  # not at the header timeout, but soon after
+    finally:
+        close(sockets)
+
+
+def test_a_body_sent_in_time_is_answered(guarded: int) -> None:
+    response = httpx.post(f"http://127.0.0.1:{guarded}/", content=b"x" * 100_000, timeout=5)
+    assert response.status_code == 200
 
 
 def test_a_response_longer_than_the_header_timeout_is_not_cut(guarded: int) -> None:

@@ -1,4 +1,4 @@
-"""The ``unsc-sim`` command: serve the app, validate and tally scenario files, print the schema."""
+"""The ``unsc-sim`` command: serve the app, validate and tally scenario files, print the schema, back up sessions."""
 
 from __future__ import annotations
 
@@ -136,6 +136,12 @@ def _serve(args: argparse.Namespace) -> int:
     return code
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from app.backup import run
+
+    return run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="unsc-sim", description="UN Security Council vote simulator.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -160,6 +166,11 @@ def parser() -> argparse.ArgumentParser:
         "--token",
         default=None,
         help="the instructor secret (default: UNSC_SIM_INSTRUCTOR_TOKEN, else a random one kept in the data folder)",
+    )
+    serve.add_argument(
+        "--classroom",
+        action="store_true",
+        help="for a class on the school network: listen on every interface, print links with this computer's address",
     )
     serve.add_argument(
         "--public-url",
@@ -191,6 +202,13 @@ def parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(run=_schema)
+
+    backup = commands.add_parser(
+        "backup", help="copy the session database to PATH, consistently, while the server runs (SQLite)"
+    )
+    backup.add_argument("path", metavar="PATH", help="the copy to write (an existing file is never overwritten)")
+    backup.add_argument("--data", default=None, help="the server's data folder (default: ./data, or UNSC_SIM_DATA_DIR)")
+    backup.set_defaults(run=_backup)
     return top
 
 

@@ -16,7 +16,7 @@ from app.layered_library import LayeredLibrary
 from app.server import GuardedConfig, GuardedServer, connection_budget, open_file_limit, raise_open_file_limit
 from app.settings import Settings
 from app.web import create_app
-from app.web.address import public_base
+from app.web.address import is_loopback, public_base
 
 
 def stored_token(data_dir: Path) -> str:
@@ -40,7 +40,7 @@ def serve(args: argparse.Namespace) -> int:
     overrides = {
         key: value
         for key, value in {
-            "host": args.host,
+            "host": args.host or ("0.0.0.0" if getattr(args, "classroom", False) else None),
             "port": args.port,
             "scenarios_dir": args.scenarios,
             "bundled_scenarios": getattr(args, "bundled", None),
@@ -70,16 +70,22 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     limit = raise_open_file_limit()  # before the app opens its database
     app = create_app(settings)
+    classroom = bool(getattr(args, "classroom", False))
     host = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
-    base = f"http://{host}:{settings.port}"
+    base = public_base(settings) if classroom else f"http://{host}:{settings.port}"
     library = app.state.library
     where = f"{library.folder} and {library.beneath.folder}" if isinstance(library, LayeredLibrary) else library.folder
     print(f"unsc-sim: serving the scenarios in {where} at {base}/", flush=True)
-    print(f"unsc-sim: sessions are stored in {shown_database(settings)}", flush=True)
+    if app.state.sessions_unavailable:  # the library is served; every session route answers with this line
+        print(f"unsc-sim: {app.state.sessions_unavailable}", flush=True)
+    else:
+        print(f"unsc-sim: sessions are stored in {shown_database(settings)}", flush=True)
     print(f"unsc-sim: {limit}", flush=True)
     print("unsc-sim: instructor link (keep it private; it controls live sessions):", flush=True)
     print(f"    {base}/instructor?token={settings.instructor_token.get_secret_value()}", flush=True)
     print(f"unsc-sim: students join at {public_base(settings)}/join", flush=True)
+    if classroom:
+        print(classroom_advice(public_base(settings)), flush=True)
     # The access log stays off: the instructor link carries a secret and must never reach a log.
     if workers > 1:
         return _serve_workers(settings, workers)
@@ -132,3 +138,17 @@ def _serve_workers(settings: Settings, workers: int) -> int:
     socket = config.bind_socket()
     Multiprocess(config, sockets=[socket]).run()
     return 0
+
+
+def classroom_advice(join_base: str) -> str:
+    """What a teacher needs to know to get a class of phones onto this laptop."""
+    if is_loopback(join_base):
+        return (
+            "unsc-sim: this computer shows no network address, so phones cannot reach it: connect it to the\n"
+            "    classroom's Wi-Fi (or give --public-url) and start again"
+        )
+    return (
+        "unsc-sim: phones must be on the same Wi-Fi as this computer. If a firewall asks whether to let\n"
+        "    Python accept incoming connections, allow it on this (private) network. The projector shows the\n"
+        "    code, the address and a QR code for each session."
+    )

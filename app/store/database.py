@@ -14,6 +14,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from app.store.faults import unavailable
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"  # the schema of the first release, which created its tables without Alembic
@@ -34,14 +37,22 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, migrate: bool = True) -> Engine:
-    """An engine for ``url`` with the schema at its latest revision."""
-    url = normalise_url(url)
+    """An engine for ``url`` with the schema at its latest revision.
+
+    A database that cannot be used (a corrupt file, a server that does not answer) raises
+    ``DatabaseUnavailable``, whose one line names it and says what to do; no traceback is needed.
+    """
+    given, url = url, normalise_url(url)
     if url.startswith("sqlite"):
         engine = _sqlite_engine(url)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    if migrate:
-        upgrade(engine)
+    try:
+        if migrate:
+            upgrade(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        raise unavailable(given, error) from error
     return engine
 
 

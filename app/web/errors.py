@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from app.domain.errors import (
@@ -20,11 +21,21 @@ from app.domain.errors import (
     UnscSimError,
     format_path,
 )
+from app.store.faults import DatabaseUnavailable, DiskFull, disk_full, is_disk_full, reason
 from app.store.writer import Unavailable
 
 log = logging.getLogger("unsc_sim")
 
-STATUS = {InvalidScenario: 422, InvalidRequest: 422, NotFound: 404, Forbidden: 403, Conflict: 409, Unavailable: 503}
+STATUS = {
+    InvalidScenario: 422,
+    InvalidRequest: 422,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Unavailable: 503,
+    DatabaseUnavailable: 503,
+    DiskFull: 507,  # Insufficient Storage: nothing was saved; it works again once there is space
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -84,6 +95,17 @@ def install_error_handlers(app: FastAPI) -> None:
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def database_failed(request: Request, error: DBAPIError) -> Response:
+        """A read the database could not answer (a file damaged since start, a server gone): one line, not a 500."""
+        if is_disk_full(error):
+            return _respond(request, 507, str(disk_full(error)))
+        log.error("the session database failed on %s %s: %s", request.method, request.url.path, reason(error))
+        where = request.app.state.database
+        return _respond(
+            request, 503, f"the session database {where} cannot be read right now ({reason(error)}); try again"
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, _error: Exception) -> Response:

@@ -76,8 +76,8 @@ class SharedRateLimiter(RateLimiter):
         return 0.0 if allowed else (1 - tokens) / self.rate
 
 
-def limiter(engine: Engine, capacity: int, per_minute: float, namespace: str) -> RateLimiter:
-    """Shared buckets on PostgreSQL (several instances), buckets in memory otherwise (one process)."""
-    if engine.dialect.name == "postgresql":
+def limiter(engine: Engine | None, capacity: int, per_minute: float, namespace: str) -> RateLimiter:
+    """Shared buckets on PostgreSQL (several instances), buckets in memory otherwise (one process, or no database)."""
+    if engine is not None and engine.dialect.name == "postgresql":
         return SharedRateLimiter(engine, capacity, per_minute, namespace)
     return RateLimiter(capacity, per_minute)

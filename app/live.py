@@ -6,14 +6,21 @@ with the renderer the web layer gives it, and only for audiences that have liste
 versions are coalesced, so a listener always gets the latest version and never an older one.
 Each listener has a small bounded queue; publishing never waits. A listener whose queue is full is
 not keeping up (a dead or slow client) and is dropped, so it can never delay the room.
+
+The broker also counts the streams open per session and per client address, so that a page
+refused for being one too many is refused before its stream starts (``subscribe`` raises
+``TooManyStreams``); a stream counts from ``subscribe`` until ``unsubscribe``, which its
+``finally`` calls, even if the broker dropped it earlier.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from app.domain.session import SessionView
 
@@ -32,8 +39,20 @@ Item = tuple[int, str]
 class Listener:
     session_id: str
     audience: Audience
+    client: str = ""
     queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False
+    closed: bool = False
+
+
+class TooManyStreams(Exception):
+    """A new stream would pass a cap: ``scope`` says which one, the session's or the client address's."""
+
+    def __init__(self, scope: Literal["session", "client"], limit: int) -> None:
+        self.scope = scope
+        self.limit = limit
+        whose = "this session" if scope == "session" else "this address"
+        super().__init__(f"{whose} already has {limit} live streams open")
 
 
 @dataclass
@@ -55,17 +74,49 @@ class Broker:
         self._flush_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        self._open_by_session: Counter[str] = Counter()
+        self._open_by_client: Counter[str] = Counter()
         self.dropped = 0
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
-    def subscribe(self, session_id: str, audience: Audience) -> Listener:
-        listener = Listener(session_id, audience)
+    def subscribe(
+        self,
+        session_id: str,
+        audience: Audience,
+        client: str = "",
+        *,
+        per_session: int | None = None,
+        per_client: int | None = None,
+    ) -> Listener:
+        """A new listener, counted as open until ``unsubscribe``; on the event loop only.
+
+        Raises ``TooManyStreams`` (and counts nothing) when ``client`` already has ``per_client`` streams
+        open, on any session, or the session already has ``per_session``; None means no cap.
+        """
+        if per_client is not None and self._open_by_client[client] >= per_client:
+            raise TooManyStreams("client", per_client)
+        if per_session is not None and self._open_by_session[session_id] >= per_session:
+            raise TooManyStreams("session", per_session)
+        listener = Listener(session_id, audience, client)
+        self._open_by_session[session_id] += 1
+        self._open_by_client[client] += 1
         self._listeners.setdefault(session_id, set()).add(listener)
         return listener
 
     def unsubscribe(self, listener: Listener) -> None:
+        """The stream has ended: stop sending to it and stop counting it (calling it again does nothing)."""
+        self._detach(listener)
+        if listener.closed:
+            return
+        listener.closed = True
+        for counter, key in ((self._open_by_session, listener.session_id), (self._open_by_client, listener.client)):
+            counter[key] -= 1
+            if counter[key] <= 0:
+                del counter[key]
+
+    def _detach(self, listener: Listener) -> None:
         group = self._listeners.get(listener.session_id)
         if group is not None:
             group.discard(listener)
@@ -76,6 +127,14 @@ class Broker:
         if session_id is not None:
             return len(self._listeners.get(session_id, ()))
         return sum(len(group) for group in self._listeners.values())
+
+    def open_streams(self, *, session_id: str | None = None, client: str | None = None) -> int:
+        """Streams counted as open (until their ``unsubscribe``) for a session, a client address, or in all."""
+        if session_id is not None:
+            return self._open_by_session[session_id]
+        if client is not None:
+            return self._open_by_client[client]
+        return self._open_by_session.total()
 
     def latest(self, session_id: str) -> SessionView | None:
         return self._views.get(session_id)
@@ -138,7 +197,7 @@ class Broker:
     def _drop(self, listener: Listener) -> None:
         listener.dropped = True
         self.dropped += 1
-        self.unsubscribe(listener)
+        self._detach(listener)  # still counted as open until its stream ends and unsubscribes
         # Make room for the sentinel so the stream wakes up and ends.
         while not listener.queue.empty():
             listener.queue.get_nowait()

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     session_idle_ttl_hours: float = Field(default=72.0, gt=0, description="How long a session with no change is kept")
     joins_per_minute: int = Field(default=60, ge=1, description="Seat claims allowed per client address per minute")
     heartbeat_seconds: float = Field(default=15.0, gt=0)
+    streams_per_session: int = Field(
+        default=400, ge=1, description="Live event streams one session may have open at once; beyond, 503"
+    )
+    streams_per_client: int = Field(
+        default=50, ge=1, description="Live event streams one client address may have open at once; beyond, 429"
+    )
     public_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^\s/]+(/[^\s]*)?$",

@@ -26,6 +26,7 @@
   async function send(form, submitter) {
     const body = new URLSearchParams(new FormData(form, submitter));
     body.delete("csrf");
+    if (form.dataset.confirm) body.set("confirm", "yes");
     const headers = { Accept: "application/json" };
     if (csrf) headers["X-CSRF-Token"] = csrf.content;
     let response;
@@ -50,8 +51,21 @@
     const form = event.target.closest("[data-live-form]");
     if (!form) return;
     event.preventDefault();
+    // A destructive control asks first, in the words the server wrote on the form.
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     send(form, event.submitter);
   });
+
+  // The projector's join panel can be put away (it also leaves by itself once every seat is taken).
+  const toggle = document.querySelector('[data-action="toggle-join"]');
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      const grid = document.querySelector(".projector-grid");
+      const hiding = grid.classList.toggle("join-hidden");
+      toggle.setAttribute("aria-pressed", String(hiding));
+    });
+  }
 
   const fullscreen = document.querySelector('[data-action="fullscreen"]');
   if (fullscreen && document.documentElement.requestFullscreen) {
@@ -59,12 +73,18 @@
     fullscreen.addEventListener("click", () => document.documentElement.requestFullscreen());
   }
 
-  const source = new EventSource(page.events);
-  source.addEventListener("parts", (event) => apply(JSON.parse(event.data)));
-  source.addEventListener("open", () => {
-    connection.textContent = connection.dataset.liveText;
-  });
-  source.addEventListener("error", () => {
-    connection.textContent = connection.dataset.reconnectingText;
-  });
+  // The browser reconnects by itself after a dropped stream, but gives up when the server refuses one
+  // (a full room: 429 or 503); then try again later, at a random moment so a whole room does not return at once.
+  function follow() {
+    const source = new EventSource(page.events);
+    source.addEventListener("parts", (event) => apply(JSON.parse(event.data)));
+    source.addEventListener("open", () => {
+      connection.textContent = connection.dataset.liveText;
+    });
+    source.addEventListener("error", () => {
+      connection.textContent = connection.dataset.reconnectingText;
+      if (source.readyState === EventSource.CLOSED) setTimeout(follow, 15000 + Math.random() * 30000);
+    });
+  }
+  follow();
 })();

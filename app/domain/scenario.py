@@ -110,6 +110,13 @@ class Scenario(_Strict):
     context: LongText | None = Field(default=None, description="A briefing shown to everyone.")
     verdict: Verdict = Field(default_factory=Verdict)
     members: list[Member] = Field(min_length=1, max_length=200)
+    briefs_public: bool = Field(
+        default=False,
+        description=(
+            "Show every delegation's brief to everyone (the board, the API). Otherwise only the instructor "
+            "sees them all, and in a live session each student sees their own delegation's brief."
+        ),
+    )
     rules: Rules | None = None
     record: Record | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from app.domain.power import PowerReport, power_report
@@ -13,6 +13,8 @@ from app.domain.rules import Outcome, tally
 from app.domain.scenario import Scenario, check_scenario
 from app.domain.votes import Matter
 from app.scenarios import scenario_json_schema
+from app.web.auth import is_instructor
+from app.web.board import as_seen_by
 from app.web.deps import LibraryDep
 
 router = APIRouter()
@@ -92,9 +94,13 @@ def list_scenarios(library: LibraryDep) -> ScenarioList:
     tags=["scenarios"],
     summary="One scenario",
 )
-def get_scenario(scenario_id: str, library: LibraryDep) -> Scenario:
-    """One scenario; the id is the file name without its extension."""
-    return library.get(scenario_id)
+def get_scenario(scenario_id: str, request: Request, library: LibraryDep) -> Scenario:
+    """One scenario; the id is the file name without its extension.
+
+    The members' briefs (``members[].brief``) are left out unless the scenario sets ``briefs_public``;
+    the instructor, signed in, always gets them.
+    """
+    return as_seen_by(library.get(scenario_id), instructor=is_instructor(request))
 
 
 @router.post(

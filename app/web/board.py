@@ -105,6 +105,15 @@ def seat_radius(count: int) -> float:
     return round(min(SEAT_RADIUS, _PATH_LENGTH / count * 0.36), 1)
 
 
+def as_seen_by(scenario: Scenario, *, instructor: bool) -> Scenario:
+    """The scenario as a visitor may see it: each delegation's brief only for the instructor, unless
+    the file says ``briefs_public``. A student reads their own brief on their seat page, never here."""
+    if instructor or scenario.briefs_public or not any(m.brief is not None for m in scenario.members):
+        return scenario
+    members = [m.model_copy(update={"brief": None}) if m.brief is not None else m for m in scenario.members]
+    return scenario.model_copy(update={"members": members})
+
+
 def votes_from_params(scenario: Scenario, params: Mapping[str, str]) -> dict[str, Vote]:
     """Votes kept in the URL (``?USA=yes&CHN=no``); members not named keep their starting vote."""
     votes = scenario.starting_votes

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench clean
+.PHONY: run classroom test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/unsc-sim serve --host $(HOST) --port $(PORT)
+
+# For a class: listen on every interface and print links with this computer's network address.
+classroom: $(VENV)/.installed
+	$(BIN)/unsc-sim serve --classroom --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check app tests bench tools

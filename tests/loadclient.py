@@ -81,6 +81,8 @@ async def open_sessions(
         response = await instructor.post("/sessions", data={"scenario_id": scenario_id, "csrf": csrf})
         session_id = str(response.url).split("/s/")[1].split("/")[0]
         sessions.append((session_id, response.text.split('class="mono">')[1].split("<")[0]))
+        opened = await instructor.post(f"/s/{session_id}/control", data={"action": "open", "csrf": csrf})
+        assert opened.status_code in (200, 303), opened.text  # a session starts with voting not yet open
     return csrf, sessions
 
 

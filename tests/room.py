@@ -26,9 +26,15 @@ class Room:
         self.students: dict[str, httpx.Client] = {}
 
     def start(self, scenario_id: str) -> tuple[str, str]:
-        response = self.instructor.post("/sessions", data={"scenario_id": scenario_id, "csrf": _csrf(self.instructor)})
+        """A demonstration: the scenario's positions in, voting open."""
+        data = {"scenario_id": scenario_id, "csrf": _csrf(self.instructor), "from_positions": "true"}
+        response = self.instructor.post("/sessions", data=data)
         response.raise_for_status()
         session_id = str(response.url).split("/s/")[1].split("/")[0]
+        opened = self.instructor.post(
+            f"/s/{session_id}/control", data={"action": "open", "csrf": _csrf(self.instructor)}, headers=JSON
+        )
+        opened.raise_for_status()
         data = self.export(session_id)
         self.session_id = session_id
         self.code = self.instructor.get(f"/s/{session_id}/console").text.split('class="mono">')[1].split("<")[0]
@@ -53,7 +59,9 @@ class Room:
 
     def control(self, action: str) -> dict[str, Any]:
         response = self.instructor.post(
-            f"/s/{self.session_id}/control", data={"action": action, "csrf": _csrf(self.instructor)}, headers=JSON
+            f"/s/{self.session_id}/control",
+            data={"action": action, "csrf": _csrf(self.instructor), "confirm": "yes"},
+            headers=JSON,
         )
         response.raise_for_status()
         result: dict[str, Any] = response.json()

@@ -54,7 +54,7 @@ def test_stream_sends_snapshot_then_each_vote(server: LiveServer) -> None:
             threading.Event().wait(0.02)
         room.vote("USA", "yes")
         thread.join(timeout=10)
-    assert [e["id"] for e in received] == [2, 3]
+    assert [e["id"] for e in received] == [3, 4]  # created, opened, claimed: then the vote
     assert "Not decided yet" in received[0]["data"]["parts"]["verdict"]
     assert "The meeting convenes" in received[1]["data"]["parts"]["verdict"]
     assert set(received[1]["data"]["parts"]) == {"verdict", "chamber", "status", "join"}  # no console, no seat

@@ -56,8 +56,9 @@ def clean_name(text: str | None, field_name: str = "name") -> str | None:
 
 
 class Status(StrEnum):
-    """Waiting for votes (open), counting done (closed), or over for good (ended)."""
+    """Not yet open (waiting), taking votes (open), counting done (closed), or over for good (ended)."""
 
+    WAITING = "waiting"
     OPEN = "open"
     CLOSED = "closed"
     ENDED = "ended"
@@ -161,7 +162,8 @@ class SessionView:
 
     @property
     def voted(self) -> int:
-        return sum(1 for s in self.seats if s.vote is not Vote.UNDECIDED)
+        """Votes cast in this session: a position the scenario started a seat with is not a vote cast."""
+        return sum(1 for s in self.seats if s.vote is not Vote.UNDECIDED and s.voted_at is not None)
 
 
 # The transition table. Each rule names who may act and, for a given view and request, why not
@@ -210,6 +212,8 @@ def _seat_exists(view: SessionView, request: Request) -> str | None:
 
 
 def _vote_changes(view: SessionView, request: Request) -> str | None:
+    if view.status is Status.WAITING:
+        return "voting has not opened yet; the instructor opens it"
     if view.status is Status.CLOSED:
         return "voting is closed; the instructor can reopen it"
     if request.member is None or request.vote is None:
@@ -261,7 +265,9 @@ def _no_votes(view: SessionView) -> dict[str, Vote]:
 
 INSTRUCTOR = frozenset({Role.INSTRUCTOR})
 TRANSITIONS: dict[Action, Rule] = {
-    Action.OPEN: Rule(INSTRUCTOR, _all(_live, _status_is(Status.CLOSED, "voting is already open"))),
+    Action.OPEN: Rule(
+        INSTRUCTOR, _all(_live, lambda v, _: "voting is already open" if v.status is Status.OPEN else None)
+    ),
     Action.CLOSE: Rule(INSTRUCTOR, _all(_live, _status_is(Status.OPEN, "voting is already closed"))),
     Action.HIDE: Rule(INSTRUCTOR, _all(_live, lambda v, _: "votes are already hidden" if v.hide_votes else None)),
     Action.SHOW: Rule(INSTRUCTOR, _all(_live, lambda v, _: None if v.hide_votes else "votes are already shown")),
@@ -307,10 +313,22 @@ def allowed_actions(view: SessionView, role: Role) -> frozenset[Action]:
     return frozenset(action for action in TRANSITIONS if refusal(view, action, role) is None)
 
 
-def new_session(session_id: str, join_code: str, scenario_id: str, scenario: Scenario, at: dt.datetime) -> SessionView:
-    """A session as it starts: version 1, voting open, each delegation with its starting vote."""
-    seats = tuple(Seat(code=m.code, name=m.name, permanent=m.permanent, vote=m.vote) for m in scenario.members)
-    return SessionView(session_id, join_code, scenario_id, scenario, Status.OPEN, False, 1, at, seats)
+def new_session(
+    session_id: str,
+    join_code: str,
+    scenario_id: str,
+    scenario: Scenario,
+    at: dt.datetime,
+    *,
+    from_positions: bool = False,
+) -> SessionView:
+    """A session as it starts: version 1, voting not yet open, every delegation undecided; or, for a
+    demonstration (``from_positions``), each with the scenario's starting position."""
+    seats = tuple(
+        Seat(code=m.code, name=m.name, permanent=m.permanent, vote=m.vote if from_positions else Vote.UNDECIDED)
+        for m in scenario.members
+    )
+    return SessionView(session_id, join_code, scenario_id, scenario, Status.WAITING, False, 1, at, seats)
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,37 @@ from app.settings import Settings
 EVERY_INTERFACE = {"0.0.0.0", "::", ""}
 
 
-def network_address() -> str | None:
-    """This machine's own non-loopback IPv4 address, as its name resolves; None if it has none."""
+def _interface_addresses() -> list[str]:
+    """The IPv4 address of each network interface (Linux: SIOCGIFADDR), without sending anything anywhere."""
     try:
-        _, _, addresses = socket.gethostbyname_ex(socket.gethostname())
+        import fcntl
+        import struct
+    except ImportError:  # not on this system
+        return []
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            try:
+                packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))
+            except OSError:
+                continue  # no IPv4 address on this interface
+            found.append(socket.inet_ntoa(packed[20:24]))
+    return found
+
+
+def _name_addresses() -> list[str]:
+    try:
+        return socket.gethostbyname_ex(socket.gethostname())[2]
     except OSError:
-        return None
-    usable = [a for a in addresses if not ipaddress.ip_address(a).is_loopback]
-    return usable[0] if usable else None
+        return []
+
+
+def network_address() -> str | None:
+    """This machine's own address on its network (a private one first); None if it has only loopback."""
+    candidates = [ipaddress.ip_address(a) for a in _interface_addresses() + _name_addresses()]
+    usable = [a for a in candidates if not (a.is_loopback or a.is_link_local or a.is_unspecified)]
+    usable.sort(key=lambda a: not a.is_private)
+    return str(usable[0]) if usable else None
 
 
 def public_base(settings: Settings) -> str:
@@ -36,3 +59,14 @@ def public_base(settings: Settings) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{settings.port}"
+
+
+def is_loopback(base: str) -> bool:
+    """Whether an address (``http://host:port``) points at the computer that opens it: no phone can use it."""
+    host = base.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -46,12 +46,24 @@ INSTRUCTOR_PARTS = ("verdict", "chamber", "status", "controls", "seats")
 SEAT_PARTS = ("verdict", "chamber", "status", "my-vote")
 
 
+# What a destructive control asks before it acts: in a dialog (static/live.js reads data-confirm), or on
+# a page of its own without JavaScript.
+CONFIRMATIONS = {
+    Action.END: "End the session? Students can no longer vote or join, and it cannot be reopened.",
+    Action.CLEAR: "Clear every vote? Every delegation goes back to undecided.",
+    Action.RESET: "Reset every vote to the scenario's positions? The votes cast in this session are replaced.",
+    Action.RELEASE: "Release this seat? Its student can no longer vote here and must join again.",
+}
+
+
 def seat_audience(code: str, holder_key: str | None) -> Audience:
     return ("seat", code, holder_key or "")
 
 
-def _context(view: SessionView, instructor: bool, join_url: str) -> dict[str, Any]:
-    hidden = view.votes_hidden and not instructor
+def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool = False) -> dict[str, Any]:
+    # Hidden votes stay hidden on the console too (a mirrored laptop is a projector); the instructor
+    # looks at them on a page of their own (``revealed``), on their own device.
+    hidden = view.votes_hidden and not reveal
     shown = {
         s.code: ("hidden" if s.vote is not Vote.UNDECIDED else "undecided") if hidden else s.vote.value
         for s in view.seats
@@ -65,6 +77,7 @@ def _context(view: SessionView, instructor: bool, join_url: str) -> dict[str, An
         "Action": Action,
         "Status": Status,
         "csrf": CSRF_SLOT,
+        "confirmations": CONFIRMATIONS,
     }
 
 
@@ -110,6 +123,11 @@ class PartRenderer:
                 memo[key] = self.part(name, context)
             result[name] = memo[key]
         return result
+
+    def revealed(self, view: SessionView) -> dict[str, str]:
+        """The verdict and the chamber with every vote shown, hidden or not: for the instructor's eyes only."""
+        context = _context(view, True, self.join_url(view), reveal=True)
+        return {name: self.part(name, context) for name in ("verdict", "chamber")}
 
     def payload(self, view: SessionView, audience: Audience, memo: dict[str, str]) -> str:
         """The live stream's message: the version and the rendered parts."""

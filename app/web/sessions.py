@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from app import exports
 from app.domain.errors import Forbidden, NotFound
 from app.domain.session import Action, SessionView, Status, normalise_join_code, snapshot
 from app.domain.votes import Vote
-from app.live import INSTRUCTOR, PUBLIC, Audience
+from app.live import INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
+from app.sessions_unavailable import SessionsUnavailable
+from app.settings import Settings
+from app.web.address import is_loopback
 from app.web.auth import (
     CsrfDep,
     InstructorDep,
@@ -31,10 +35,19 @@ from app.web.auth import (
     token_matches,
 )
 from app.web.deps import BrokerDep, LibraryDep, PartsDep, ServiceDep, SettingsDep, TemplatesDep
-from app.web.live_parts import PartRenderer, embed, seat_audience
+from app.web.live_parts import CONFIRMATIONS, PartRenderer, embed, seat_audience
 from app.web.ratelimit import RateLimiter
 
-router = APIRouter(include_in_schema=False)
+
+async def sessions_available(request: Request) -> None:
+    """Every route here checks this first: without a session database (``SessionsUnavailable``), 503 with
+    its one line. The instructor's sign-in is the exception: the editor needs it, not the database."""
+    service = request.app.state.service
+    if isinstance(service, SessionsUnavailable) and request.scope.get("endpoint") is not instructor_login:
+        service.refuse()
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(sessions_available)])
 
 
 def wants_json(request: Request) -> bool:
@@ -61,6 +74,7 @@ def live_context(request: Request, view: SessionView, renderer: PartRenderer, au
         "session": view,
         "scenario": view.scenario,
         "join_url": url,
+        "join_is_loopback": is_loopback(url),
         "csrf": csrf_token(request),
         "parts": embed(renderer.parts(view, audience), csrf_token(request)),
         "page_data": {"events": f"/s/{view.id}/events", "version": view.version},
@@ -97,9 +111,10 @@ def start_session(
     service: ServiceDep,
     library: LibraryDep,
     scenario_id: Annotated[str, Form()],
+    from_positions: Annotated[bool, Form()] = False,
 ) -> Response:
-    """A new session keeps its own copy of the scenario: later edits to the file never change it."""
-    view = service.create(scenario_id, library.get(scenario_id))
+    """A new session keeps its own copy of the scenario; it starts clean unless it is a demonstration."""
+    view = service.create(scenario_id, library.get(scenario_id), from_positions=from_positions)
     return RedirectResponse(f"/s/{view.id}/console", status_code=303)
 
 
@@ -118,6 +133,21 @@ def console(
     return templates.TemplateResponse(request, "sessions/console.html", context)
 
 
+@router.get("/s/{session_id}/votes", response_class=HTMLResponse)
+def revealed_votes(
+    session_id: str,
+    request: Request,
+    _: InstructorDep,
+    service: ServiceDep,
+    templates: TemplatesDep,
+    renderer: PartsDep,
+) -> Response:
+    """Every vote, hidden or not, on the instructor's own device: the console keeps them hidden too."""
+    view = service.get(session_id)
+    context = {"session": view, "parts": renderer.revealed(view)}
+    return templates.TemplateResponse(request, "sessions/votes.html", context)
+
+
 CONTROL_CHOICES = ", ".join(
     sorted(
         a.value for a in (Action.OPEN, Action.CLOSE, Action.END, Action.HIDE, Action.SHOW, Action.RESET, Action.CLEAR)
@@ -133,15 +163,43 @@ def control(
     __: CsrfDep,
     service: ServiceDep,
     renderer: PartsDep,
+    templates: TemplatesDep,
     action: Annotated[str, Form()],
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
     """Open or close voting, hide or show votes, reset or clear the votes, end the session."""
     try:
         chosen = Action(action)
+    except ValueError:
+        raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
+    unconfirmed = _unconfirmed(request, templates, chosen, confirm, f"/s/{session_id}/control", session_id)
+    if unconfirmed is not None:
+        return unconfirmed
+    try:
         view = service.control(session_id, chosen)
     except ValueError:
         raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
     return done(request, view, f"/s/{session_id}/console", renderer)
+
+
+def _unconfirmed(
+    request: Request, templates: Any, action: Action, confirm: str, target: str, session_id: str
+) -> Response | None:
+    """A destructive control needs ``confirm=yes``: a script asks in a dialog; without one, a page asks."""
+    question = CONFIRMATIONS.get(action)
+    if question is None or confirm == "yes":
+        return None
+    if wants_json(request):
+        raise HTTPException(428, f"{question} Send confirm=yes to go ahead.")
+    context = {
+        "question": question,
+        "action": action,
+        "target": target,
+        "csrf": csrf_token(request),
+        "back": f"/s/{session_id}/console",
+    }
+    response: Response = templates.TemplateResponse(request, "sessions/confirm.html", context)
+    return response
 
 
 @router.post("/s/{session_id}/seats/{code}/vote")
@@ -162,9 +220,21 @@ async def instructor_vote(
 
 @router.post("/s/{session_id}/seats/{code}/release")
 def release_seat(
-    session_id: str, code: str, request: Request, _: InstructorDep, __: CsrfDep, service: ServiceDep, renderer: PartsDep
+    session_id: str,
+    code: str,
+    request: Request,
+    _: InstructorDep,
+    __: CsrfDep,
+    service: ServiceDep,
+    renderer: PartsDep,
+    templates: TemplatesDep,
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
     """Free a seat: its student's token stops working and another student can take it."""
+    target = f"/s/{session_id}/seats/{code}/release"
+    unconfirmed = _unconfirmed(request, templates, Action.RELEASE, confirm, target, session_id)
+    if unconfirmed is not None:
+        return unconfirmed
     view = service.release(session_id, code)
     return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
 
@@ -243,15 +313,67 @@ def _audience(request: Request, service: Any, view: SessionView) -> Audience:
     return seat_audience(code, view.seat(code).holder_key)
 
 
+# How long a stream refused for being one too many is asked to wait before it tries again.
+STREAM_RETRY_SECONDS = 30
+
+
+def _open_stream(broker: Broker, settings: Settings, session_id: str, audience: Audience, client: str) -> Listener:
+    """A listener for a new stream, or 429 (this address has too many open) or 503 (this session has).
+
+    The instructor's streams count, but are never refused: the console must keep working in a crowded room.
+    """
+    capped = audience != INSTRUCTOR
+    try:
+        return broker.subscribe(
+            session_id,
+            audience,
+            client,
+            per_session=settings.streams_per_session if capped else None,
+            per_client=settings.streams_per_client if capped else None,
+        )
+    except TooManyStreams as full:
+        if full.scope == "client":
+            status, reason = 429, f"too many live streams from your address (at most {full.limit}); close a tab"
+        else:
+            status, reason = 503, f"this session has as many live streams as it can take ({full.limit})"
+        raise HTTPException(
+            status,
+            f"{reason}; try again in {STREAM_RETRY_SECONDS} seconds",
+            headers={"Retry-After": str(STREAM_RETRY_SECONDS), "Cache-Control": "no-store"},
+        ) from None
+
+
+class EventStream(StreamingResponse):
+    """A stream that lets go of its listener however it ends: also when the client left before it started,
+    so that the generator's own ``finally`` never ran."""
+
+    def __init__(self, content: AsyncIterator[str], release: Callable[[], None], headers: dict[str, str]) -> None:
+        super().__init__(content, media_type="text/event-stream", headers=headers)
+        self.release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.release()
+
+
 @router.get("/s/{session_id}/events")
 async def events(
     session_id: str, request: Request, service: ServiceDep, broker: BrokerDep, settings: SettingsDep
 ) -> Response:
-    """Server-Sent Events: this audience's parts at once, then again at each new version, with heartbeats."""
+    """Server-Sent Events: this audience's parts at once, then again at each new version, with heartbeats.
+
+    Refused before it starts when the session (503) or the client's address (429) has too many open.
+    """
     view = await asyncio.to_thread(service.get, session_id)
     audience = await asyncio.to_thread(_audience, request, service, view)
-    listener = broker.subscribe(session_id, audience)
-    first_version, first = broker.payload(view, audience)
+    listener = _open_stream(broker, settings, session_id, audience, _client(request))
+    try:
+        first_version, first = broker.payload(view, audience)
+    except BaseException:
+        broker.unsubscribe(listener)
+        raise
 
     async def stream() -> AsyncIterator[str]:
         last = first_version
@@ -271,10 +393,10 @@ async def events(
                 last = version
                 yield f"id: {version}\nevent: parts\ndata: {payload}\n\n"
         finally:
-            broker.unsubscribe(listener)
+            broker.unsubscribe(listener)  # counted as open until here; a second call does nothing
 
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return EventStream(
+        stream(), lambda: broker.unsubscribe(listener), {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
 
 
@@ -282,8 +404,39 @@ async def events(
 
 
 def _seat_code(request: Request, service: Any, session_id: str) -> str | None:
+    """The delegation this browser holds, from the seat cookie: sent only to the session's own pages."""
     code: str | None = service.seat_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
     return code
+
+
+# The seat token travels in two cookies, each sent only where it is needed: ``unsc_seat_{id}`` to the
+# session's pages (``Path=/s/{id}``: the seat page, the vote, the live stream) and ``unsc_join_{id}``
+# to its join page (``Path=/join/{code}``), which must know that this browser already holds a seat.
+JOIN_COOKIE_PREFIX = "unsc_join_"
+
+
+def join_cookie(session_id: str) -> str:
+    return JOIN_COOKIE_PREFIX + session_id
+
+
+def _held_seat(request: Request, service: Any, view: SessionView) -> str | None:
+    """At the join page: the delegation this browser holds in ``view``'s session, if any.
+
+    A seat cookie from before the cookies were scoped (``Path=/``) still reaches this page and counts.
+    """
+    token = request.cookies.get(join_cookie(view.id)) or request.cookies.get(seat_cookie(view.id))
+    code: str | None = service.seat_for_token(view.id, token)
+    return code
+
+
+def _set_seat_cookies(response: Response, request: Request, view: SessionView, token: str) -> None:
+    flags = cookie_flags(request)
+    response.set_cookie(seat_cookie(view.id), token, **(flags | {"path": f"/s/{view.id}"}))
+    response.set_cookie(join_cookie(view.id), token, **(flags | {"path": f"/join/{view.join_code}"}))
+    # A seat cookie set before the cookies were scoped would shadow the new one on the session's pages.
+    response.delete_cookie(
+        seat_cookie(view.id), path="/", secure=flags["secure"], httponly=True, samesite=flags["samesite"]
+    )
 
 
 @router.get("/join", response_class=HTMLResponse)
@@ -319,7 +472,9 @@ def _session_for_code(request: Request, service: Any, code: str) -> SessionView:
 def claim_page(code: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
     """Choose a free delegation; a student who already holds one goes straight back to it."""
     view = _session_for_code(request, service, code)
-    if _seat_code(request, service, view.id) is not None:
+    if code != view.join_code:  # typed in lower case, say: to the address the join cookie is sent to
+        return RedirectResponse(f"/join/{view.join_code}", status_code=303)
+    if _held_seat(request, service, view) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
     context = {"session": view, "csrf": csrf_token(request)}
     return templates.TemplateResponse(request, "sessions/claim.html", context)
@@ -342,15 +497,15 @@ def claim_seat(
     member: Annotated[str, Form(max_length=16)],
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Take a delegation: the seat token goes into an HttpOnly cookie that only this session's pages receive."""
+    """Take a delegation: the seat token goes into HttpOnly cookies that only this session's pages receive."""
     _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
     view = _session_for_code(request, service, code)
     if member not in {seat.code for seat in view.seats}:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
         raise NotFound(NO_SUCH)
-    seated = service.claim(view.id, member, name, held=_seat_code(request, service, view.id))
+    seated = service.claim(view.id, member, name, held=_held_seat(request, service, view))
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    response.set_cookie(seat_cookie(view.id), seated.token, **cookie_flags(request))
+    _set_seat_cookies(response, request, view, seated.token)
     return response
 
 

@@ -40,8 +40,12 @@ def instructor_page(browser: Any, live_server: LiveServer) -> Any:
 def test_a_students_vote_reaches_the_projector_without_a_reload(browser: Any, live_server: LiveServer) -> None:
     instructor = instructor_page(browser, live_server)
     instructor.select_option("#scenario-choice", "dprk-2019-meeting-not-held")
+    instructor.locator("input[name=from_positions]").check()  # a demonstration: the historical positions in
     instructor.locator("button", has_text="Start a session").click()
     expect(instructor).to_have_url(re.compile(r"/console$"))
+    expect(instructor.locator('[data-live="status"]')).to_have_text("Voting has not opened yet")
+    instructor.locator('[data-control="open"]').click()
+    expect(instructor.locator('[data-live="status"]')).to_have_text("Voting is open")
     session_url = instructor.url.rsplit("/", 1)[0]
     code = instructor.locator(".meta strong.mono").inner_text()
 
@@ -178,6 +182,7 @@ def test_session_pages_are_accessible_and_photographed(browser: Any, live_server
         "claim": (f"/join/{code}", None, (390, 844)),
         "seat": (f"/s/{session_id}/seat", seat, (390, 844)),
         "projector": (f"/s/{session_id}/projector", None, (1920, 1080)),
+        "projector-720": (f"/s/{session_id}/projector", None, (1280, 720)),
         "console": (f"/s/{session_id}/console", instructor, (1280, 800)),
         "sessions": ("/sessions", instructor, (1280, 800)),
     }
@@ -191,5 +196,7 @@ def test_session_pages_are_accessible_and_photographed(browser: Any, live_server
         page.goto(live_server.url + path)
         page.screenshot(path=str(SCREENSHOTS / f"session-{name}.png"))
         assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, f"{name} overflows"
+        if name.startswith("projector"):  # the wall shows everything at once: no scrolling
+            assert page.evaluate("document.documentElement.scrollHeight") <= height + 1, f"{name} scrolls"
         context.close()
     room.close()

@@ -18,7 +18,7 @@ from app.store.database import make_engine
 from app.store.notify import APPLICATION_NAME, libpq_url
 from app.store.sessions import SessionStore
 from tests.conftest import BUNDLED
-from tests.store.test_sessions_store import store_vote
+from tests.store.test_sessions_store import opened, store_vote
 
 COUNCIL = load_file(BUNDLED / "council-2026.yaml")
 
@@ -52,7 +52,7 @@ def instances(postgres_url: str) -> Iterator[list[SessionService]]:
 
 
 def test_eight_writers_on_one_session_lose_no_update(instances: list[SessionService]) -> None:
-    session = instances[0].create("council", COUNCIL)
+    session = opened(instances[0], "council", COUNCIL)
     seats = [seat.code for seat in session.seats]
     barrier = threading.Barrier(len(instances))
     errors: list[BaseException] = []
@@ -72,9 +72,9 @@ def test_eight_writers_on_one_session_lose_no_update(instances: list[SessionServ
         thread.join()
     assert errors == []
     final = instances[0].store.get(session.id)
-    assert final.version == 1 + 400
+    assert final.version == 2 + 400
     versions = [entry["version"] for entry in instances[0].audit_log(session.id)]
-    assert sorted(versions) == list(range(1, 402))  # 400 votes, 400 distinct versions, after "create"
+    assert sorted(versions) == list(range(1, 403))  # 400 votes, 400 distinct versions, after create and open
     assert all(final.seat(code).vote is Vote.NO for code in seats[:8])
 
 
@@ -84,7 +84,7 @@ def test_a_vote_on_one_instance_reaches_another_and_catches_up_after_the_link_dr
     a, b = instances[0], instances[1]
     b.follow_other_instances()
     assert b.notifications is not None and b.notifications.connected.wait(10)
-    session = a.create("council", COUNCIL)
+    session = opened(a, "council", COUNCIL)
     b.get(session.id)  # B holds the session in memory, as it does once a page of it is open
     voted = store_vote(a, session.id, "USA", Vote.YES)
     recorder = b.broker

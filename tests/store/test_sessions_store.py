@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.errors import Conflict, NotFound
+from app.domain.scenario import Scenario
 from app.domain.session import Action, SessionView, Status
 from app.domain.votes import Vote
 from app.exports import result_json
@@ -39,16 +40,27 @@ def store_vote(service: SessionService, session_id: str, member: str, vote: Vote
     return service.instructor_vote_sync(session_id, member, vote)
 
 
-def test_a_session_keeps_its_own_copy_of_the_scenario(store: SessionService) -> None:
+def opened(service: SessionService, scenario_id: str, scenario: Scenario) -> SessionView:
+    """A demonstration session: the scenario's positions in, and voting opened."""
+    created = service.create(scenario_id, scenario, from_positions=True)
+    return service.control(created.id, Action.OPEN)
+
+
+def test_a_session_starts_clean_and_keeps_its_own_copy_of_the_scenario(store: SessionService) -> None:
     session = store.create("dec", SCENARIO)
-    assert session.version == 1 and session.status is Status.OPEN
+    assert session.version == 1 and session.status is Status.WAITING and session.voted == 0
+    assert all(seat.vote is Vote.UNDECIDED for seat in session.seats)
+    with pytest.raises(Conflict, match="not opened"):
+        store_vote(store, session.id, "USA", Vote.YES)
+    demonstration = store.create("dec", SCENARIO, from_positions=True)
+    assert demonstration.votes == SCENARIO.starting_votes and demonstration.voted == 0  # positions are not votes cast
     assert session.scenario == SCENARIO
     assert [s.code for s in session.seats] == [m.code for m in SCENARIO.members]
     assert store.by_join_code(session.join_code).id == session.id
 
 
 def test_claim_stores_only_a_hash_of_the_seat_token(store: SessionService) -> None:
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     session, token = store.claim(session.id, "USA", "Alice", held=None)
     assert store.seat_for_token(session.id, token) == "USA"
     assert store.seat_for_token(session.id, token + "x") is None
@@ -59,22 +71,23 @@ def test_claim_stores_only_a_hash_of_the_seat_token(store: SessionService) -> No
 
 
 def test_each_change_bumps_the_version_and_is_audited(store: SessionService) -> None:
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     session, token = store.claim(session.id, "USA", "Alice", held=None)
     session, _ = store.student_vote_sync(session.id, token, Vote.YES, None)
-    assert session.version == 3
+    assert session.version == 4
     assert session.outcome.outcome.value == "adopted"
     assert session.seat("USA").voted_at is not None
     log = store.audit_log(session.id)
     assert [(e["action"], e["member"], e["actor"]) for e in log] == [
         ("create", None, "instructor"),
+        ("open", None, "instructor"),
         ("claim", "USA", "student"),
         ("vote", "USA", "student:USA"),
     ]
 
 
 def test_release_invalidates_the_token(store: SessionService) -> None:
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     session, token = store.claim(session.id, "USA", None, held=None)
     store.release(session.id, "USA")
     assert store.seat_for_token(session.id, token) is None
@@ -82,7 +95,7 @@ def test_release_invalidates_the_token(store: SessionService) -> None:
 
 
 def test_closed_and_ended_sessions_refuse_votes(store: SessionService) -> None:
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     store.control(session.id, Action.CLOSE)
     with pytest.raises(Conflict, match="closed"):
         store_vote(store, session.id, "USA", Vote.YES)
@@ -92,7 +105,7 @@ def test_closed_and_ended_sessions_refuse_votes(store: SessionService) -> None:
 
 
 def test_reset_and_clear(store: SessionService) -> None:
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     store_vote(store, session.id, "USA", Vote.YES)
     cleared = store.control(session.id, Action.CLEAR)
     assert all(s.vote is Vote.UNDECIDED for s in cleared.seats)
@@ -102,7 +115,7 @@ def test_reset_and_clear(store: SessionService) -> None:
 
 def test_forty_students_voting_at_once_lose_nothing(store: SessionService) -> None:
     big = load_file(BUNDLED / "council-2026.yaml")
-    session = store.create("y", big)
+    session = opened(store, "y", big)
     tokens = {}
     for seat in session.seats:
         tokens[seat.code] = store.claim(session.id, seat.code, None, held=None)[1]
@@ -126,15 +139,15 @@ def test_forty_students_voting_at_once_lose_nothing(store: SessionService) -> No
         t.join()
     assert errors == []
     final = store.get(session.id)
-    assert final.version == 1 + len(tokens) + rounds * len(tokens)
+    assert final.version == 2 + len(tokens) + rounds * len(tokens)  # create, open, claims, votes
     assert all(s.vote in choices for s in final.seats)
     assert len(store.audit_log(session.id)) == final.version
 
 
 def test_purge_removes_ended_and_idle_sessions_only(store: SessionService) -> None:
-    ended = store.create("a", SCENARIO)
+    ended = opened(store, "a", SCENARIO)
     store.control(ended.id, Action.END)
-    live = store.create("b", SCENARIO)
+    live = opened(store, "b", SCENARIO)
     now = dt.datetime.now(dt.UTC)
     hour = dt.timedelta(hours=1)
     assert store.purge(now, ended_ttl=hour, idle_ttl=hour) == []
@@ -148,7 +161,7 @@ def test_purge_removes_ended_and_idle_sessions_only(store: SessionService) -> No
 def test_export_json_has_votes_times_outcome_and_audit(store: SessionService) -> None:
     import json
 
-    session = store.create("dec", SCENARIO)
+    session = opened(store, "dec", SCENARIO)
     session = store_vote(store, session.id, "USA", Vote.YES)
     data = json.loads(result_json(session, store.audit_log(session.id)))
     usa = next(d for d in data["delegations"] if d["code"] == "USA")

@@ -51,12 +51,14 @@ def test_a_change_that_changes_nothing_is_refused_and_not_audited(instructor: Te
     for action in ("open", "show"):  # a new session is open, its votes shown
         response = instructor.post(f"/s/{session_id}/control", data={"action": action, "csrf": token}, headers=JSON)
         assert response.status_code == 409, action
-    response = instructor.post(f"/s/{session_id}/control", data={"action": "reset", "csrf": token}, headers=JSON)
+    response = instructor.post(
+        f"/s/{session_id}/control", data={"action": "reset", "confirm": "yes", "csrf": token}, headers=JSON
+    )
     assert response.status_code == 409 and "already" in response.json()["error"]
     response = instructor.post(f"/s/{session_id}/seats/CHN/vote", data={"vote": "no", "csrf": token}, headers=JSON)
     assert response.status_code == 409  # China already votes no in this scenario
     view = service_of(instructor).get(session_id)
-    assert len(service_of(instructor).audit_log(session_id)) == before and view.version == 1
+    assert len(service_of(instructor).audit_log(session_id)) == before and view.version == before
 
 
 def test_every_snapshot_lists_the_actions_the_table_allows(instructor: TestClient) -> None:
@@ -64,7 +66,9 @@ def test_every_snapshot_lists_the_actions_the_table_allows(instructor: TestClien
     token = csrf(instructor)
     closed = instructor.post(f"/s/{session_id}/control", data={"action": "close", "csrf": token}, headers=JSON).json()
     assert "open" in closed["actions"] and "close" not in closed["actions"]
-    ended = instructor.post(f"/s/{session_id}/control", data={"action": "end", "csrf": token}, headers=JSON).json()
+    ended = instructor.post(
+        f"/s/{session_id}/control", data={"action": "end", "confirm": "yes", "csrf": token}, headers=JSON
+    ).json()
     assert ended["actions"] == []
     assert 'value="open">' in ended["parts"]["controls"] and "disabled" in ended["parts"]["controls"]
 
@@ -203,3 +207,45 @@ def test_a_name_that_spells_the_csrf_slot_reveals_no_token(instructor: TestClien
         join(student, code, "USA", "__csrf__")
     console = instructor.get(f"/s/{session_id}/console").text
     assert csrf(instructor) not in console.split('data-seat="USA"')[1].split("</tr>")[0].split("<td")[1]
+
+
+@pytest.mark.parametrize("action", ["end", "clear", "reset"])
+def test_destructive_controls_ask_first(instructor: TestClient, action: str) -> None:
+    session_id, _ = start(instructor)
+    instructor.post(f"/s/{session_id}/seats/USA/vote", data={"vote": "yes", "csrf": csrf(instructor)}, headers=JSON)
+    before = service_of(instructor).get(session_id).version
+    asked = instructor.post(f"/s/{session_id}/control", data={"action": action, "csrf": csrf(instructor)})
+    assert asked.status_code == 200 and "Are you sure?" in asked.text and 'name="confirm" value="yes"' in asked.text
+    refused = instructor.post(
+        f"/s/{session_id}/control", data={"action": action, "csrf": csrf(instructor)}, headers=JSON
+    )
+    assert refused.status_code == 428 and "confirm=yes" in refused.json()["error"]
+    assert service_of(instructor).get(session_id).version == before  # nothing happened yet
+    done = instructor.post(
+        f"/s/{session_id}/control", data={"action": action, "confirm": "yes", "csrf": csrf(instructor)}, headers=JSON
+    )
+    assert done.status_code == 200 and done.json()["version"] == before + 1
+    console = instructor.get(f"/s/{session_id}/console").text
+    assert "data-confirm=" in console
+
+
+def test_releasing_a_seat_asks_first(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with student_of(instructor) as student:
+        join(student, code, "USA")
+    asked = instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": csrf(instructor)})
+    assert "Release this seat?" in asked.text and service_of(instructor).get(session_id).seat("USA").claimed
+    instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": csrf(instructor), "confirm": "yes"})
+    assert not service_of(instructor).get(session_id).seat("USA").claimed
+
+
+def test_hidden_votes_stay_hidden_on_the_console_and_show_on_the_instructors_own_page(instructor: TestClient) -> None:
+    session_id, _ = start(instructor, "venezuela-2019-draft-vetoed")
+    instructor.post(f"/s/{session_id}/control", data={"action": "hide", "csrf": csrf(instructor)}, headers=JSON)
+    console = instructor.get(f"/s/{session_id}/console").text
+    assert "Vetoed by" not in console and "vote-no" not in console and "(hidden)" in console
+    assert "See them on this device only" in console
+    revealed = instructor.get(f"/s/{session_id}/votes").text
+    assert "Vetoed by" in revealed and "China, Russian Federation" in revealed
+    with student_of(instructor) as student:
+        assert student.get(f"/s/{session_id}/votes").status_code == 403

@@ -49,13 +49,18 @@ def csrf(client: TestClient) -> str:
     return str(client.cookies["unsc_csrf"])
 
 
-def start(instructor: TestClient, scenario: str = "dprk-2019-meeting-not-held") -> tuple[str, str]:
-    response = instructor.post(
-        "/sessions", data={"scenario_id": scenario, "csrf": csrf(instructor)}, follow_redirects=False
-    )
+def start(
+    instructor: TestClient, scenario: str = "dprk-2019-meeting-not-held", *, demonstration: bool = True
+) -> tuple[str, str]:
+    """A session from the scenario's positions with voting open (a demonstration), or started clean."""
+    data = {"scenario_id": scenario, "csrf": csrf(instructor)} | ({"from_positions": "true"} if demonstration else {})
+    response = instructor.post("/sessions", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
     session_id = response.headers["location"].split("/")[2]
     code = state(instructor).store.get(session_id).join_code
+    if demonstration:
+        opened = instructor.post(f"/s/{session_id}/control", data={"action": "open", "csrf": csrf(instructor)})
+        assert opened.status_code in (200, 303), opened.text
     return session_id, code
 
 
@@ -91,7 +96,7 @@ def test_student_claims_a_seat_and_votes_for_it(instructor: TestClient) -> None:
         seat = student.get(f"/s/{session_id}/seat").text
         assert "You are the delegation of" in seat and "You hold the presidency" in seat
         response = student.post(f"/s/{session_id}/vote", data={"vote": "yes", "csrf": csrf(student)}, headers=JSON)
-        assert response.json() == {"vote": "yes", "version": 3, "seat": "USA"}
+        assert response.json() == {"vote": "yes", "version": 4, "seat": "USA"}  # create, open, claim, vote
         # Rejoining after closing the tab goes straight back to the seat.
         assert student.get(f"/join/{code}", follow_redirects=False).headers["location"] == f"/s/{session_id}/seat"
     view = state(instructor).store.get(session_id)
@@ -178,7 +183,7 @@ def test_instructor_controls_votes_seats_and_voting(instructor: TestClient) -> N
         response = student.post(f"/s/{session_id}/vote", data={"vote": "yes", "csrf": csrf(student)}, headers=JSON)
         assert response.status_code == 409 and "closed" in response.json()["error"]
         instructor.post(f"/s/{session_id}/control", data={"action": "open", "csrf": token}, headers=JSON)
-        instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": token}, headers=JSON)
+        instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": token, "confirm": "yes"}, headers=JSON)
         response = student.post(f"/s/{session_id}/vote", data={"vote": "yes", "csrf": csrf(student)}, headers=JSON)
         assert response.status_code == 403
         snap = instructor.post(
@@ -212,7 +217,7 @@ def test_exports_for_the_debrief(instructor: TestClient) -> None:
     data = json.loads(instructor.get(f"/s/{session_id}/export.json").text)
     assert data["outcome"]["outcome"] == "adopted"
     audit = list(csv.reader(io.StringIO(instructor.get(f"/s/{session_id}/audit.csv").text)))
-    assert [r[4] for r in audit[1:]] == ["create", "claim", "vote"]
+    assert [r[4] for r in audit[1:]] == ["create", "open", "claim", "vote"]
     assert audit[-1][3] == "student:USA"
 
 
@@ -235,7 +240,7 @@ def test_joins_are_rate_limited_per_session(instructor: TestClient) -> None:
 
 def test_ended_sessions_cannot_be_joined(instructor: TestClient) -> None:
     session_id, code = start(instructor)
-    instructor.post(f"/s/{session_id}/control", data={"action": "end", "csrf": csrf(instructor)})
+    instructor.post(f"/s/{session_id}/control", data={"action": "end", "confirm": "yes", "csrf": csrf(instructor)})
     with student_of(instructor) as student:
         assert student.get(f"/join/{code}").status_code == 404
         assert student.get("/join/NOSUCH").status_code == 404

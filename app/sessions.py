@@ -129,10 +129,14 @@ class SessionService:
 
         return Operation(session_id, decide)
 
-    def create(self, scenario_id: str, scenario: Scenario) -> SessionView:
-        """A new session keeps its own copy of the scenario: later edits to the file never change it."""
+    def create(self, scenario_id: str, scenario: Scenario, *, from_positions: bool = False) -> SessionView:
+        """A new session keeps its own copy of the scenario: later edits to the file never change it.
+
+        It starts clean (everyone undecided, voting not open) unless ``from_positions``, a demonstration."""
         for _ in range(20):
-            view = new_session(secrets.token_urlsafe(12), new_join_code(), scenario_id, scenario, now())
+            view = new_session(
+                secrets.token_urlsafe(12), new_join_code(), scenario_id, scenario, now(), from_positions=from_positions
+            )
             try:
                 return self.writer.run(Operation(view.id, created=(view, "instructor", f"from scenario {scenario_id}")))
             except JoinCodeTaken:

@@ -1,20 +1,25 @@
 """Sessions, seats and the audit log in the database (SQLAlchemy Core: SQLite or PostgreSQL).
 
 The store reads sessions and writes what the writer hands it: a new session, or the changes a
-batch made to one session. Writing a batch bumps the session's version with one
-``UPDATE ... RETURNING``: if the version it returns is not the one the batch was computed from,
-another writer (another instance on the same PostgreSQL database) got there first, and the
-batch is refused as ``Stale`` to be computed again, never applied on top of a state it did not see.
+batch made to its sessions. The writer first locks every session of the batch and reads their
+versions in one statement (``lock_many``). Writing the batch takes three statements, however many
+sessions and votes it holds: each session's version moves only where it is still the version the
+changes were computed from (``UPDATE ... WHERE version = ...``); if fewer rows moved than expected,
+another writer (another instance on the same PostgreSQL database) got there first, and the batch is
+refused as ``Stale`` to be computed again, never applied on top of a state it did not see.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text
 
 from app.domain.errors import NotFound
 from app.domain.scenario import Scenario
@@ -29,9 +34,10 @@ NOTIFY_CHANNEL = "unsc_sim_sessions"
 class Stale(Exception):
     """A session changed under a batch (another instance wrote first): reload it and try again."""
 
-    def __init__(self, session_id: str) -> None:
-        super().__init__(session_id)
+    def __init__(self, session_id: str, *others: str) -> None:
+        super().__init__(session_id, *others)
         self.session_id = session_id
+        self.session_ids = (session_id, *others)
 
 
 def now() -> dt.datetime:
@@ -50,17 +56,62 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_SEAT_UPDATE = (
-    update(seats)
-    .where(and_(seats.c.session_id == bindparam("sid"), seats.c.code == bindparam("seat_code")))
-    .values(
-        vote=bindparam("vote"),
-        voted_at=bindparam("voted_at"),
-        token_hash=bindparam("seat_token"),
-        holder=bindparam("seat_holder"),
-        reserved_for=bindparam("seat_reserved"),
-    )
+# Host parameters one statement may carry: SQLite's historical limit, the smallest of the databases served.
+MAX_PARAMETERS = 999
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A statement that carries many rows in one VALUES list (``head``, one ``row`` per row, ``tail``).
+
+    The writer runs each of these once per batch, however many changes the batch holds: one execution
+    instead of one per row. On SQLite that matters beyond the statements saved: the driver lets go of
+    the interpreter lock around every step of every statement, and under load the writer thread then
+    waits to get it back from the event loop, once per step.
+    """
+
+    head: str
+    row: str  # with ``{p}`` for each parameter; a row's tuple gives them in order
+    tail: str = ""
+
+    def run(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Execute for ``rows`` (in as few statements as the parameter limit allows); the rows changed."""
+        placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        per = max(1, MAX_PARAMETERS // self.row.count("{p}"))
+        changed = 0
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            sql = _statement(self, placeholder, len(chunk))
+            changed += conn.exec_driver_sql(sql, tuple(value for row in chunk for value in row)).rowcount
+        return changed
+
+
+@functools.lru_cache(maxsize=512)
+def _statement(rows: _Rows, placeholder: str, count: int) -> str:
+    return rows.head + ", ".join([rows.row.replace("{p}", placeholder)] * count) + rows.tail
+
+
+# A session's new version (its row: id, new version, updated at, status, votes hidden, ended at, old version),
+# written only where the version is still the one the changes were computed from.
+_SESSION_UPDATE = _Rows(
+    "UPDATE sessions SET version = v.column2, updated_at = v.column3, status = v.column4, hide_votes = v.column5, "
+    "ended_at = v.column6 FROM (VALUES ",
+    "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER))",
+    ") AS v WHERE sessions.id = v.column1 AND sessions.version = v.column7",
 )
+# A changed seat (session id, code, vote, voted at, token hash, holder, reserved for).
+_SEAT_UPDATE = _Rows(
+    "UPDATE seats SET vote = v.column3, voted_at = v.column4, token_hash = v.column5, holder = v.column6, "
+    "reserved_for = v.column7 FROM (VALUES ",
+    "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+    ") AS v WHERE seats.session_id = v.column1 AND seats.code = v.column2",
+)
+_AUDIT_INSERT = _Rows(
+    "INSERT INTO audit (session_id, at, version, actor, action, member, detail) VALUES ",
+    "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+)
+# SQLite's writer holds the whole database, so there is no row to lock: the versions come back in one row.
+_SQLITE_VERSIONS = _Rows("SELECT json_group_object(id, version) FROM sessions WHERE id IN (", "{p}", ")")
 
 
 class SessionStore:
@@ -139,6 +190,26 @@ class SessionStore:
             raise NotFound("no such session (it may have ended and expired)")
         return int(version)
 
+    def lock_many(self, conn: Connection, session_ids: Sequence[str]) -> dict[str, int]:
+        """``lock`` for several sessions in one statement, in the order of their ids (so two instances locking
+        overlapping sets never deadlock); a session that does not exist is missing from the answer."""
+        if not session_ids:
+            return {}
+        if not self.postgres:
+            found: dict[str, int] = {}
+            for start in range(0, len(session_ids), MAX_PARAMETERS):
+                chunk = tuple(session_ids[start : start + MAX_PARAMETERS])
+                answer = conn.exec_driver_sql(_statement(_SQLITE_VERSIONS, "?", len(chunk)), chunk).scalar()
+                found.update(json.loads(answer or "{}"))
+            return found
+        query = (
+            select(sessions.c.id, sessions.c.version)
+            .where(sessions.c.id.in_(session_ids))
+            .order_by(sessions.c.id)
+            .with_for_update()
+        )
+        return {row.id: int(row.version) for row in conn.execute(query)}
+
     def join_code_taken(self, conn: Connection, code: str) -> bool:
         return bool(conn.execute(select(func.count()).where(sessions.c.join_code == code)).scalar())
 
@@ -192,67 +263,58 @@ class SessionStore:
         self.notify(conn, view)
 
     def write(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]], at: dt.datetime) -> None:
-        """Store what each session's ``changes`` did to it: one version bump each, then every changed seat
-        and every audit row of the batch in two statements."""
+        """Store what each session's ``changes`` did to it, in three statements for the whole batch (``_Rows``):
+        every session's new version (only if it is still the version the changes were computed from, else
+        ``Stale``), every changed seat, every audit row."""
         stamp = _iso(at)
-        seat_rows: list[dict[str, Any]] = []
-        audit_rows: list[dict[str, Any]] = []
+        session_rows: list[tuple[Any, ...]] = []
+        seat_rows: list[tuple[Any, ...]] = []
+        audit_rows: list[tuple[Any, ...]] = []
         for base, changes in batch:
             latest = changes[-1].view
-            returned = conn.execute(
-                update(sessions)
-                .where(sessions.c.id == base.id)
-                .values(
-                    version=sessions.c.version + len(changes),
-                    updated_at=stamp,
-                    status=latest.status.value,
-                    hide_votes=latest.hide_votes,
-                    ended_at=_iso(latest.ended_at) if latest.ended_at else None,
-                )
-                .returning(sessions.c.version)
-            ).scalar()
-            if returned is None:
-                raise NotFound("no such session (it may have ended and expired)")
-            if returned != latest.version:
-                raise Stale(base.id)
-            before = {seat.code: seat for seat in base.seats}
+            ended = _iso(latest.ended_at) if latest.ended_at else None
+            session_rows.append(
+                (base.id, latest.version, stamp, latest.status.value, latest.hide_votes, ended, base.version)
+            )
             seat_rows += [
-                {
-                    "sid": base.id,
-                    "seat_code": seat.code,
-                    "vote": seat.vote.value,
-                    "voted_at": _iso(seat.voted_at) if seat.voted_at else None,
-                    "seat_token": seat.token_hash,
-                    "seat_holder": seat.holder,
-                    "seat_reserved": seat.reserved_for,
-                }
-                for seat in latest.seats
-                if seat != before[seat.code]
+                (
+                    base.id,
+                    seat.code,
+                    seat.vote.value,
+                    _iso(seat.voted_at) if seat.voted_at else None,
+                    seat.token_hash,
+                    seat.holder,
+                    seat.reserved_for,
+                )
+                for seat, before in zip(latest.seats, base.seats, strict=True)
+                if seat is not before and seat != before
             ]
             audit_rows += [
-                {
-                    "session_id": base.id,
-                    "at": stamp,
-                    "version": change.view.version,
-                    "actor": change.actor,
-                    "action": change.action.value,
-                    "member": change.member,
-                    "detail": change.detail,
-                }
+                (base.id, stamp, change.view.version, change.actor, change.action.value, change.member, change.detail)
                 for change in changes
             ]
-            self.notify(conn, latest)
-        if seat_rows:
-            conn.execute(_SEAT_UPDATE, seat_rows)
-        if audit_rows:
-            conn.execute(insert(audit), audit_rows)
+        if _SESSION_UPDATE.run(conn, session_rows) != len(session_rows):
+            raise Stale(*self._moved(conn, batch))
+        _SEAT_UPDATE.run(conn, seat_rows)
+        _AUDIT_INSERT.run(conn, audit_rows)
+        self.notify_many(conn, [changes[-1].view for _, changes in batch])
+
+    def _moved(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]]) -> list[str]:
+        """The sessions of ``batch`` whose version is no longer the one their changes were computed from."""
+        found = self.lock_many(conn, [base.id for base, _ in batch])
+        moved = [base.id for base, changes in batch if found.get(base.id) != changes[-1].view.version]
+        return moved or [base.id for base, _ in batch]
 
     def notify(self, conn: Connection, view: SessionView) -> None:
         """On PostgreSQL, tell every instance (at commit) that this session reached this version."""
-        if self.postgres:
+        self.notify_many(conn, [view])
+
+    def notify_many(self, conn: Connection, views: Sequence[SessionView]) -> None:
+        """``notify`` for several sessions, in one statement."""
+        if self.postgres and views:
             conn.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": NOTIFY_CHANNEL, "payload": f"{view.id} {view.version}"},
+                text("SELECT pg_notify(:channel, payload) FROM unnest(CAST(:payloads AS text[])) AS payload"),
+                {"channel": NOTIFY_CHANNEL, "payloads": [f"{view.id} {view.version}" for view in views]},
             )
 
     def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> list[str]:

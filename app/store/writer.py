@@ -1,18 +1,22 @@
 """One writer with group commit: every change to every session goes through one thread.
 
 Callers submit operations from any thread (or await them from the event loop). The writer takes
-everything waiting, computes each change against the session as it stands in memory (so a vote
-needs no re-read, and a seat token is checked without a query), and commits the whole batch in one
-transaction: one fsync serves many votes. Only after the commit does any caller get its answer,
-so nothing is acknowledged that a crash could lose. A batch that finds a session changed by
-another instance (``Stale``) is computed again from a fresh read; a database that fails (a full
-disk, a corrupt file) fails the batch's callers with ``Unavailable`` and changes nothing in memory.
+everything waiting, locks the rows of every session the batch touches in one statement (and reads
+their versions), computes each change against the session as it stands in memory (so a vote needs
+no re-read, and a seat token is checked without a query) unless another instance moved it on, and
+commits the whole batch in one transaction: one fsync serves many votes, and a handful of
+statements serve the whole batch. Only after the commit does any caller get its answer, so nothing
+is acknowledged that a crash could lose; the answers to one event loop go to it in one wake-up. A
+batch that finds a session changed by another instance (``Stale``) is computed again from a fresh
+read; a database that fails (a full disk, a corrupt file) fails the batch's callers with
+``DiskFull`` (507) or ``Unavailable`` (503) and changes nothing in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import queue
 import threading
@@ -22,9 +26,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.domain.errors import UnscSimError
+from app.domain.errors import NotFound, UnscSimError
 from app.domain.session import Change, SessionView
 from app.store.database import writing
+from app.store.faults import disk_full, is_disk_full
 from app.store.sessions import SessionStore, Stale, now
 
 log = logging.getLogger("unsc_sim")
@@ -36,6 +41,11 @@ class Unavailable(UnscSimError):
     """The database cannot take writes right now (full disk, unreadable file); nothing was changed."""
 
 
+# Where an operation's answer goes: a thread waits on the first kind, a coroutine awaits the second.
+Answer = concurrent.futures.Future[SessionView] | asyncio.Future[SessionView]
+Result = SessionView | BaseException
+
+
 @dataclass(eq=False)
 class Operation:
     """A change to compute against one session's current state, or (with ``created``) a new session."""
@@ -43,7 +53,7 @@ class Operation:
     session_id: str
     decide: Callable[[SessionView], Change] | None = None
     created: tuple[SessionView, str, str] | None = None  # the new view, the audit actor and detail
-    future: concurrent.futures.Future[SessionView] = field(default_factory=concurrent.futures.Future)
+    future: Answer | None = field(default=None, repr=False)  # set when it is submitted
 
 
 class Writer:
@@ -115,17 +125,23 @@ class Writer:
             self._thread = None
 
     def submit(self, operation: Operation) -> concurrent.futures.Future[SessionView]:
+        future: concurrent.futures.Future[SessionView] = concurrent.futures.Future()
+        operation.future = future
         self.start()
         self._queue.put(operation)
-        return operation.future
+        return future
 
     def run(self, operation: Operation) -> SessionView:
         """Submit and wait (from a worker thread, never from the event loop)."""
         return self.submit(operation).result()
 
     async def run_async(self, operation: Operation) -> SessionView:
-        """Submit and await without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(operation))
+        """Submit and await without blocking the event loop (nor waking it more than once per batch)."""
+        future: asyncio.Future[SessionView] = asyncio.get_running_loop().create_future()
+        operation.future = future
+        self.start()
+        self._queue.put(operation)
+        return await future
 
     # The thread
 
@@ -148,16 +164,15 @@ class Writer:
                 self._process(batch)
             except BaseException as error:  # never let the writer die: answer everyone, keep going
                 log.exception("the writer failed on a batch of %d", len(batch))
-                for operation in batch:
-                    if not operation.future.done():
-                        operation.future.set_exception(Unavailable(f"the change was not saved: {error}"))
+                _answer(batch, [Unavailable(f"the change was not saved: {error}") for _ in batch])
 
     def _process(self, batch: list[Operation]) -> None:
         for _ in range(MAX_RETRIES):
             try:
                 results, latest = self._attempt(batch)
             except Stale as stale:
-                self.forget(stale.session_id)
+                for session_id in stale.session_ids:
+                    self.forget(session_id)
                 continue
             except SQLAlchemyError as error:
                 self._fail(batch, error)
@@ -166,11 +181,7 @@ class Writer:
                 self.remember(view)
             self.batches += 1
             self.operations += len(batch)
-            for operation, result in zip(batch, results, strict=True):
-                if isinstance(result, BaseException):
-                    operation.future.set_exception(result)
-                else:
-                    operation.future.set_result(result)
+            _answer(batch, results)
             if latest:
                 self.on_commit(list(latest.values()))
             return
@@ -180,20 +191,34 @@ class Writer:
         log.error("a batch of %d change(s) was not saved: %s", len(batch), error)
         for operation in batch:
             self.forget(operation.session_id)
-            operation.future.set_exception(Unavailable(_explain(error)))
+        _answer(batch, [disk_full(error) if is_disk_full(error) else Unavailable(_explain(error)) for _ in batch])
 
-    def _attempt(self, batch: list[Operation]) -> tuple[list[SessionView | BaseException], dict[str, SessionView]]:
+    def _attempt(self, batch: list[Operation]) -> tuple[list[Result], dict[str, SessionView]]:
         at = now()
-        results: list[SessionView | BaseException] = []
-        bases: dict[str, SessionView] = {}
         latest: dict[str, SessionView] = {}
         changes: dict[str, list[Change]] = {}
         with writing(self.store.engine) as conn, conn.begin():
-            for operation in batch:
-                results.append(self._apply(conn, operation, bases, latest, changes))
+            bases = self._current(conn, batch)
+            results = [self._apply(conn, operation, bases, latest, changes) for operation in batch]
             if changes:
                 self.store.write(conn, [(bases[session_id], done) for session_id, done in changes.items()], at)
         return results, latest
+
+    def _current(self, conn: Connection, batch: list[Operation]) -> dict[str, SessionView]:
+        """Every existing session the batch changes, as committed, its row locked until the transaction ends.
+
+        The rows are locked first (PostgreSQL; SQLite's writer holds the whole database), all in one statement:
+        another instance's change either committed before, and is read now, or waits for this batch. A session
+        whose version is the one in memory is not read again.
+        """
+        touched = sorted({operation.session_id for operation in batch if operation.created is None})
+        current: dict[str, SessionView] = {}
+        for session_id, version in self.store.lock_many(conn, touched).items():
+            cached = self._views.get(session_id)
+            current[session_id] = (
+                cached if cached is not None and cached.version == version else self.store.load(conn, session_id)
+            )
+        return current
 
     def _apply(
         self,
@@ -202,7 +227,7 @@ class Writer:
         bases: dict[str, SessionView],
         latest: dict[str, SessionView],
         changes: dict[str, list[Change]],
-    ) -> SessionView | BaseException:
+    ) -> Result:
         session_id = operation.session_id
         if operation.created is not None:
             view, actor, detail = operation.created
@@ -212,23 +237,45 @@ class Writer:
             bases[session_id] = latest[session_id] = view
             return view
         assert operation.decide is not None
+        current = latest.get(session_id) or bases.get(session_id)
+        if current is None:
+            return NotFound("no such session (it may have ended and expired)")
         try:
-            current = latest.get(session_id)
-            if current is None:
-                # Lock the session's row first (PostgreSQL; SQLite's writer holds the whole database):
-                # another instance's change either committed before, and is read now, or waits for us.
-                version = self.store.lock(conn, session_id)
-                cached = self._views.get(session_id)
-                current = (
-                    cached if cached is not None and cached.version == version else self.store.load(conn, session_id)
-                )
-                bases[session_id] = current
             change = operation.decide(current)
         except UnscSimError as refused:
             return refused
         latest[session_id] = change.view
         changes.setdefault(session_id, []).append(change)
         return change.view
+
+
+def _answer(batch: Sequence[Operation], results: Sequence[Result]) -> None:
+    """Give each operation its result: a waiting thread at once, each event loop all of its answers in one call."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[SessionView], Result]]] = {}
+    for operation, result in zip(batch, results, strict=True):
+        future = operation.future
+        if isinstance(future, asyncio.Future):
+            loops.setdefault(future.get_loop(), []).append((future, result))
+        elif future is not None:
+            _resolve(future, result)
+    for loop, answers in loops.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle, answers)
+
+
+def _settle(answers: list[tuple[asyncio.Future[SessionView], Result]]) -> None:
+    """On the event loop: resolve each future its caller still awaits."""
+    for future, result in answers:
+        _resolve(future, result)
+
+
+def _resolve(future: Answer, result: Result) -> None:
+    """Give ``future`` its result, unless its caller gave up waiting (cancelled it)."""
+    with contextlib.suppress(asyncio.InvalidStateError, concurrent.futures.InvalidStateError):
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
 
 
 class JoinCodeTaken(UnscSimError):

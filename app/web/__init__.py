@@ -19,8 +19,10 @@ from app.layered_library import library_for
 from app.live import Broker
 from app.paths import STATIC, TEMPLATES
 from app.sessions import SessionService
+from app.sessions_unavailable import SessionsUnavailable
 from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
+from app.store.faults import DatabaseUnavailable, database_name
 from app.store.sessions import SessionStore
 from app.web import api, auth, docs, editor, fastvote, pages, sessions
 from app.web.address import public_base
@@ -51,16 +53,27 @@ def purge_expired(service: SessionService, settings: Settings) -> list[str]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    store = SessionStore(make_engine(settings.database_url or sqlite_url(settings.data_dir)))
     templates = Jinja2Templates(directory=TEMPLATES)
     base = public_base(settings)
     parts = PartRenderer(templates.env, lambda view: f"{base}/join/{view.join_code}")
     broker = Broker(parts.payload)
-    service = SessionService(store, broker)
+    problem: DatabaseUnavailable | None = None
+    url = settings.database_url or sqlite_url(settings.data_dir)
+    try:
+        store = SessionStore(make_engine(url))
+    except DatabaseUnavailable as unusable:
+        # The library, the boards and the editor need no database: they are served, and every session
+        # route answers with this one line (``SessionsUnavailable`` stands in for the service); the
+        # caller says it at start (``app.state.sessions_unavailable``).
+        problem = unusable
+    service = SessionService(store, broker) if problem is None else SessionsUnavailable(problem)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broker.bind(asyncio.get_running_loop())
+        if not isinstance(service, SessionService):  # no session database: nothing to follow, purge or close
+            yield
+            return
         service.follow_other_instances()
 
         async def purge_forever() -> None:
@@ -77,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             purger.cancel()
             broker.close_all()
             service.close()
-            store.engine.dispose()
+            service.store.engine.dispose()
 
     app = FastAPI(
         title="unsc-sim",
@@ -89,14 +102,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.library = library_for(settings)
-    app.state.store = store
+    app.state.store = service.store if isinstance(service, SessionService) else None
     app.state.broker = broker
     app.state.service = service
+    app.state.sessions_unavailable = None if problem is None else str(problem)
+    app.state.database = database_name(url)  # as it is safe to show: a password is masked
     app.state.parts = parts
     app.state.public_base = base
     app.state.instructor_epoch = InstructorEpoch(settings.data_dir / EPOCH_FILE)
-    app.state.join_limiter = limiter(store.engine, settings.joins_per_minute, settings.joins_per_minute, "joins")
-    app.state.lookup_limiter = limiter(store.engine, 30, 30, "lookups")
+    engine = service.store.engine if isinstance(service, SessionService) else None
+    app.state.join_limiter = limiter(engine, settings.joins_per_minute, settings.joins_per_minute, "joins")
+    app.state.lookup_limiter = limiter(engine, 30, 30, "lookups")
     app.state.templates = _configure(templates)
     _assemble(app)
     return app
@@ -128,4 +144,7 @@ def _assemble(app: FastAPI) -> None:
 
 def create_app_from_environment() -> FastAPI:
     """The app each worker process builds (``unsc-sim serve --workers N``): settings from UNSC_SIM_*."""
-    return create_app(Settings())
+    app = create_app(Settings())
+    if app.state.sessions_unavailable:
+        log.error("%s", app.state.sessions_unavailable)
+    return app

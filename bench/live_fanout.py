@@ -43,7 +43,7 @@ def measure(
         with tempfile.TemporaryDirectory() as tmp:
             database = fresh_postgres(postgres) if postgres else None
             ports = [free_port() for _ in range(2 if postgres else 1)]
-            servers = [start_server(Path(tmp), port, database_url=database) for port in ports]
+            servers = [start_server(Path(tmp), port, database_url=database, load=True) for port in ports]
             try:
                 r = asyncio.run(
                     fanout(ports[0], servers[-1].pid, count, room_size, rounds, stuck_per_room, listen_port=ports[-1])

@@ -159,7 +159,7 @@ def measure(rooms: int, seconds: float, concurrency: int, postgres: str | None) 
         with tempfile.TemporaryDirectory() as tmp:
             database = fresh_postgres(url) if url else None
             ports = [free_port() for _ in range(instances)]
-            servers = [start_server(Path(tmp), port, database_url=database) for port in ports]
+            servers = [start_server(Path(tmp), port, database_url=database, load=True) for port in ports]
             try:
                 rows.append(vote_row(label, ports, rooms, seconds, concurrency))
             finally:

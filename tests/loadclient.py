@@ -35,14 +35,21 @@ def start_server(
     scenarios: Path | None = None,
     output: int = subprocess.DEVNULL,
     database_url: str | None = None,
+    load: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """`unsc-sim serve` in its own process, so the load generator does not share its interpreter."""
+    """`unsc-sim serve` in its own process, so the load generator does not share its interpreter.
+
+    With ``load``, one client address stands in for a whole conference: the per-address limits on
+    joins and live streams, and the per-session cap on streams, are lifted for the run."""
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", token]
     if scenarios is not None:
         command += ["--scenarios", str(scenarios)]
     env = dict(os.environ)
     if database_url is not None:
         env["UNSC_SIM_DATABASE_URL"] = database_url
+    if load:
+        for name in ("JOINS_PER_MINUTE", "STREAMS_PER_CLIENT", "STREAMS_PER_SESSION"):
+            env[f"UNSC_SIM_{name}"] = "1000000"
     process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:

@@ -99,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # No OpenTelemetry provider is configured here; the hooks' per-request checks cost ~9% of a vote.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.library = library_for(settings)

@@ -7,6 +7,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
@@ -89,7 +90,13 @@ def serve(args: argparse.Namespace) -> int:
     # The access log stays off: the instructor link carries a secret and must never reach a log.
     if workers > 1:
         return _serve_workers(settings, workers)
-    config = GuardedConfig(
+    GuardedServer(_config(app, settings)).run()
+    return 0
+
+
+def _config(app: Any, settings: Settings, **options: Any) -> GuardedConfig:
+    """uvicorn's settings for one process or several: the access log off, proxies trusted only as configured."""
+    return GuardedConfig(
         app,
         header_timeout=settings.header_timeout_seconds,
         max_connections=connection_budget(open_file_limit()),
@@ -100,9 +107,8 @@ def serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=3,
+        **options,
     )
-    GuardedServer(config).run()
-    return 0
 
 
 def shown_database(settings: Settings) -> str:
@@ -120,20 +126,7 @@ def _serve_workers(settings: Settings, workers: int) -> int:
             continue
         text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         os.environ[f"UNSC_SIM_{name.upper()}"] = text
-    config = GuardedConfig(
-        "app.web:create_app_from_environment",
-        factory=True,
-        workers=workers,
-        header_timeout=settings.header_timeout_seconds,
-        max_connections=connection_budget(open_file_limit()),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_graceful_shutdown=3,
-    )
+    config = _config("app.web:create_app_from_environment", settings, factory=True, workers=workers)
     print(f"unsc-sim: {workers} worker processes share sessions through PostgreSQL", flush=True)
     socket = config.bind_socket()
     Multiprocess(config, sockets=[socket]).run()

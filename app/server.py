@@ -114,27 +114,39 @@ def _doorman(config: uvicorn.Config) -> Doorman:
     return cast(GuardedConfig, config).doorman
 
 
-class GuardedH11Protocol(H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+class Guarded:
+    """The guards both HTTP implementations share: a deadline for the headers, then one for the body."""
+
+    config: uvicorn.Config
+    connections: set[Any]
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    cycle: Any
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
         doorman = _doorman(self.config)
         doorman.wait(self, self.loop)
         doorman.make_room(len(self.connections), self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         _doorman(self.config).left(self)
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def on_response_complete(self) -> None:
         if not self.transport.is_closing():
             _doorman(self.config).wait(self, self.loop)  # for the next request on this keep-alive connection
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
 
     def busy(self) -> bool:
         return self.cycle is not None and not self.cycle.response_complete
 
     def receiving_body(self) -> bool:
         return self.cycle is not None and self.cycle.more_body and not self.cycle.response_complete
+
+
+class GuardedH11Protocol(Guarded, H11Protocol):  # type: ignore[misc]  # uvicorn narrows the transport too
+    pass
 
 
 def protocol_class() -> type[asyncio.Protocol]:

@@ -170,7 +170,7 @@ def test_slow_and_silent_clients_are_closed_but_event_streams_stay(roomy: Server
             _read_until(kept_alive[0], b'"ok"')
             kept_alive[0].sendall(PARTIAL)  # then half of the next request on the same connection
             started = time.monotonic()
-            hostile = connect(roomy.port, 1000, PARTIAL) + connect(roomy.port, 200)
+            hostile = connect(roomy.port, 2800, PARTIAL) + connect(roomy.port, 200)  # 3,000 in all
             everyone = hostile + kept_alive
             closed = closing_times(everyone, time.monotonic() + HEADER_TIMEOUT + MARGIN)
             assert len(closed) == len(everyone), f"{len(everyone) - len(closed)} sockets still open"

@@ -61,24 +61,26 @@ def _csv(rows: list[list[Any]]) -> str:
 
 
 def result_csv(view: SessionView) -> str:
-    """One row per delegation, then the outcome: the same facts as ``result_json``."""
+    """What was voted on and how it ended, as label and value, then one row per delegation:
+    the same facts as ``result_json``, in one layout from the first line to the last."""
     outcome = view.outcome
-    rows: list[list[Any]] = [["code", "delegation", "permanent", "vote", "cast_at", "held_by"]]
+    scenario = view.scenario
+    c = outcome.counts
+    rows: list[list[Any]] = [
+        ["scenario", scenario.title],
+        ["date", scenario.date.isoformat() if scenario.date else ""],
+        ["question", " ".join(scenario.question.split())],
+        ["outcome", outcome.outcome.value],
+        ["votes (yes-no-abstain)", f"{c.yes}-{c.no}-{c.abstain}"],
+        ["required", outcome.required],
+        ["vetoed by", " ".join(outcome.vetoed_by)],
+        ["explanation", outcome.explanation],
+        [],
+        ["code", "delegation", "permanent", "vote", "cast_at", "held_by"],
+    ]
     rows += [
         [d["code"], d["name"], "yes" if d["permanent"] else "no", d["vote"], d["cast_at"] or "", d["holder"] or ""]
         for d in _delegations(view)
-    ]
-    c = outcome.counts
-    rows += [
-        [],
-        [
-            "outcome",
-            outcome.outcome.value,
-            f"{c.yes}-{c.no}-{c.abstain}",
-            f"required {outcome.required}",
-            "vetoed by " + " ".join(outcome.vetoed_by) if outcome.vetoed_by else "",
-            outcome.explanation,
-        ],
     ]
     return _csv(rows)
 

@@ -210,10 +210,14 @@ def test_exports_for_the_debrief(instructor: TestClient) -> None:
         join(student, code, "USA", "=HYPERLINK(evil)")
         student.post(f"/s/{session_id}/vote", data={"vote": "yes", "csrf": csrf(student)}, headers=JSON)
     rows = list(csv.reader(io.StringIO(instructor.get(f"/s/{session_id}/export.csv").text)))
-    assert rows[0] == ["code", "delegation", "permanent", "vote", "cast_at", "held_by"]
-    usa = next(r for r in rows if r and r[0] == "USA")
+    head = {row[0]: row[1] for row in rows[: rows.index([])]}
+    assert head["scenario"].startswith("Human rights in the DPRK, December 2019") and head["date"] == "2019-12-10"
+    assert head["question"].startswith("Adoption of the provisional agenda")
+    assert head["outcome"] == "adopted" and head["votes (yes-no-abstain)"] == "9-3-3" and head["required"] == "9"
+    table = rows[rows.index([]) + 1 :]
+    assert table[0] == ["code", "delegation", "permanent", "vote", "cast_at", "held_by"]
+    usa = next(r for r in table if r[0] == "USA")
     assert usa[3] == "yes" and usa[4] and usa[5] == "'=HYPERLINK(evil)"
-    assert rows[-1][:3] == ["outcome", "adopted", "9-3-3"]
     data = json.loads(instructor.get(f"/s/{session_id}/export.json").text)
     assert data["outcome"]["outcome"] == "adopted"
     audit = list(csv.reader(io.StringIO(instructor.get(f"/s/{session_id}/audit.csv").text)))

@@ -404,13 +404,6 @@ def apply(
 STATUS_AFTER = {Action.OPEN: Status.OPEN, Action.CLOSE: Status.CLOSED, Action.END: Status.ENDED}
 
 
-def ensure_can_vote(view: SessionView) -> None:
-    if view.status is Status.ENDED:
-        raise Conflict("this session has ended")
-    if view.status is Status.CLOSED:
-        raise Conflict("voting is closed; the instructor can reopen it")
-
-
 def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
     """The state as data. Unless ``for_instructor``, hidden votes stay hidden and holders stay anonymous."""
     hidden = view.votes_hidden and not for_instructor

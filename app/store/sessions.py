@@ -183,15 +183,8 @@ class SessionStore:
             rows = conn.execute(select(sessions.c.id, sessions.c.version).where(sessions.c.id.in_(session_ids)))
             return {row.id: row.version for row in rows}
 
-    def lock(self, conn: Connection, session_id: str) -> int:
-        """The session's version, its row locked until the transaction ends (SQLite's writer holds the file)."""
-        version = conn.execute(select(sessions.c.version).where(sessions.c.id == session_id).with_for_update()).scalar()
-        if version is None:
-            raise NotFound("no such session (it may have ended and expired)")
-        return int(version)
-
     def lock_many(self, conn: Connection, session_ids: Sequence[str]) -> dict[str, int]:
-        """``lock`` for several sessions in one statement, in the order of their ids (so two instances locking
+        """Each session's version, its row locked until the transaction ends, for several sessions in one statement, in the order of their ids (so two instances locking
         overlapping sets never deadlock); a session that does not exist is missing from the answer."""
         if not session_ids:
             return {}

@@ -95,7 +95,7 @@ class Writer:
         return list(self._views)
 
     def refresh(self, session_id: str, version: int | None = None) -> SessionView | None:
-        """Read a session again when another instance says it moved on; None if it is gone."""
+        """Read a session again when another instance says it moved on: the newer view, or None (gone, or not newer)."""
         cached = self._views.get(session_id)
         if cached is not None and version is not None and cached.version >= version:
             return None
@@ -104,12 +104,7 @@ class Writer:
         except UnscSimError:
             self.forget(session_id)
             return None
-        with self._views_lock:
-            current = self._views.get(session_id)
-            if current is not None and current.version >= fresh.version:
-                return None
-            self._views[session_id] = fresh
-        return fresh
+        return fresh if self.remember(fresh) is fresh else None
 
     # Submitting
 

@@ -26,7 +26,7 @@ from app.domain.session import (
     refusal,
 )
 from app.domain.votes import Vote
-from app.live import INSTRUCTOR, PUBLIC, Audience
+from app.live import INSTRUCTOR, Audience
 from app.web.board import chamber_context
 
 PARTS = {
@@ -143,6 +143,3 @@ def embed(parts: dict[str, str], csrf: str) -> dict[str, str]:
     """
     slot = f'value="{CSRF_SLOT}"'
     return {name: html.replace(slot, f'value="{csrf}"') for name, html in parts.items()}
-
-
-__all__ = ["INSTRUCTOR", "PUBLIC", "PartRenderer", "embed", "seat_audience"]

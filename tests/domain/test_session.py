@@ -9,14 +9,18 @@ import pytest
 from app.domain.errors import Conflict
 from app.domain.session import (
     JOIN_ALPHABET,
+    Action,
+    Request,
+    Role,
     Seat,
     SessionView,
     Status,
-    ensure_can_vote,
+    check,
     new_join_code,
     normalise_join_code,
     snapshot,
 )
+from app.domain.votes import Vote
 from app.scenarios import load_file
 from tests.conftest import BUNDLED
 
@@ -50,11 +54,12 @@ def test_typed_codes_are_forgiven_case_spaces_and_dashes() -> None:
     assert normalise_join_code(" acd-efh ") == "ACDEFH"
 
 
-def test_voting_is_refused_once_closed_or_ended() -> None:
-    ensure_can_vote(view())
-    for status in (Status.CLOSED, Status.ENDED):
+def test_voting_is_refused_unless_open() -> None:
+    cast = Request(member="USA", vote=Vote.NO)
+    check(view(), Action.VOTE, Role.INSTRUCTOR, cast)
+    for status in (Status.WAITING, Status.CLOSED, Status.ENDED):
         with pytest.raises(Conflict):
-            ensure_can_vote(view(status))
+            check(view(status), Action.VOTE, Role.INSTRUCTOR, cast)
 
 
 def test_hidden_votes_stay_hidden_from_students_and_projector_until_closed() -> None:

@@ -43,6 +43,16 @@ def good_yaml() -> str:
 
 
 @pytest.fixture
+def umask() -> Iterator[int]:
+    """A umask unlike the usual 022, so that a file mode copied from the wrong place shows."""
+    old = os.umask(0o027)
+    try:
+        yield 0o027
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture
 def scenario_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "scenarios"
     folder.mkdir()

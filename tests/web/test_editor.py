@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,16 +194,6 @@ def test_a_student_reaches_none_of_the_editor(instructor: TestClient) -> None:
             student.post("/editor/upload", data={"csrf": csrf}, files={"file": ("a.yaml", GOOD.encode())}).status_code
             == 403
         )
-
-
-@pytest.fixture
-def umask() -> Iterator[int]:
-    """A umask unlike the usual 022, so that a mode taken from the wrong place shows."""
-    old = os.umask(0o027)
-    try:
-        yield 0o027
-    finally:
-        os.umask(old)
 
 
 def mode(path: Path) -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from app.web.address import is_loopback, network_address
 from tests.conftest import ROOT
-from tests.loadclient import free_port
+from tests.loadclient import free_port, wait_for
 from tests.room import Room
 
 TOKEN = "classroom-instructor-token-1234"
@@ -38,12 +38,7 @@ def test_classroom_mode_prints_and_links_the_network_address_not_loopback(tmp_pa
         said = "".join(printed)
         assert f"http://{address}:{port}/join" in said and f"http://{address}:{port}/instructor?token=" in said
         assert "same Wi-Fi" in said
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
         room = Room(f"http://127.0.0.1:{port}", TOKEN)  # the teacher's own browser, on loopback
         session_id, code = room.start("council-2026")
         console = room.instructor.get(f"/s/{session_id}/console").text

@@ -1,7 +1,7 @@
 """Fan-out of session changes to the pages that watch them (Server-Sent Events).
 
 After a change commits, the session service publishes the session's new view. The broker renders
-what each audience sees (the public room, the instructor, one student's seat) once per version,
+what each audience sees (the public room, the instructor, one student) once per version,
 with the renderer the web layer gives it, and only for audiences that have listeners; bursts of
 versions are coalesced, so a listener always gets the latest version and never an older one.
 Each listener has a small bounded queue; publishing never waits. A listener whose queue is full is
@@ -26,7 +26,7 @@ from app.domain.session import SessionView
 
 QUEUE_SIZE = 8
 
-# ("public",), ("instructor",) or ("seat", delegation code, holder key): who sees what.
+# ("public",), ("instructor",) or ("student", student key): who sees what.
 Audience = tuple[str, ...]
 PUBLIC: Audience = ("public",)
 INSTRUCTOR: Audience = ("instructor",)

@@ -20,9 +20,12 @@ from app.domain.scenario import Scenario
 from app.domain.session import (
     Action,
     Change,
+    JoinMode,
+    Place,
     Request,
     Role,
     SessionView,
+    Student,
     apply,
     clean_name,
     new_join_code,
@@ -35,6 +38,7 @@ from app.store.sessions import SessionStore, now, token_hash
 from app.store.writer import JoinCodeTaken, Operation, Writer
 
 CONTROLS = frozenset({Action.OPEN, Action.CLOSE, Action.END, Action.HIDE, Action.SHOW, Action.RESET, Action.CLEAR})
+SEATING = frozenset({Action.APPROVE, Action.REMOVE, Action.BLOCK, Action.UNBLOCK, Action.HAND})
 
 
 class Seated(NamedTuple):
@@ -114,8 +118,12 @@ class SessionService:
         return self.store.audit_log(session_id)
 
     def seat_for_token(self, session_id: str, token: str | None) -> str | None:
-        """The delegation a student's token holds: looked up in memory, never with a query of its own."""
+        """The delegation a student's token sits in: looked up in memory, never with a query of its own."""
         return self.get(session_id).seat_for_token_hash(token_hash(token) if token else None)
+
+    def student_for_token(self, session_id: str, token: str | None) -> Student | None:
+        """The student a token belongs to, whatever their place (blocked included), or None."""
+        return self.get(session_id).student_for_token_hash(token_hash(token) if token else None)
 
     # Changing: the writer checks the table against the state at commit time, commits, then publishes.
 
@@ -129,13 +137,28 @@ class SessionService:
 
         return Operation(session_id, decide)
 
-    def create(self, scenario_id: str, scenario: Scenario, *, from_positions: bool = False) -> SessionView:
+    def create(
+        self,
+        scenario_id: str,
+        scenario: Scenario,
+        *,
+        from_positions: bool = False,
+        join_mode: JoinMode = JoinMode.OPEN,
+        seat_size: int = 1,
+    ) -> SessionView:
         """A new session keeps its own copy of the scenario: later edits to the file never change it.
 
         It starts clean (everyone undecided, voting not open) unless ``from_positions``, a demonstration."""
         for _ in range(20):
             view = new_session(
-                secrets.token_urlsafe(12), new_join_code(), scenario_id, scenario, now(), from_positions=from_positions
+                secrets.token_urlsafe(12),
+                new_join_code(),
+                scenario_id,
+                scenario,
+                now(),
+                from_positions=from_positions,
+                join_mode=join_mode,
+                seat_size=seat_size,
             )
             try:
                 return self.writer.run(Operation(view.id, created=(view, "instructor", f"from scenario {scenario_id}")))
@@ -186,17 +209,83 @@ class SessionService:
         operation, member = self._student_operation(session_id, token, vote, claimed_member)
         return self.writer.run(operation), member
 
-    def claim(self, session_id: str, member: str, name: str | None, held: str | None) -> Seated:
-        """Give a free delegation to a visitor who holds none in this session yet."""
+    def claim(
+        self,
+        session_id: str,
+        member: str,
+        name: str | None,
+        held: str | None,
+        *,
+        address: str | None = None,
+        device: str | None = None,
+        via_link: bool = False,
+    ) -> Seated:
+        """Give a place in a delegation to a visitor who has none in this session yet: seated at once, or
+        waiting for the instructor when each claim needs approval (a personal link seats directly).
+
+        ``device`` is a token this browser already held here (a blocked device stays out)."""
         if held is not None:
-            raise Conflict("you already hold a delegation in this session; ask the instructor to release it first")
+            raise Conflict("you already have a place in this session; ask the instructor to release it first")
+        request = Request(
+            member=member,
+            name=clean_name(name),
+            address=address,
+            device=token_hash(device) if device else None,
+            via_link=via_link,
+        )
+        return self._join(session_id, Action.CLAIM, request)
+
+    def observe(
+        self,
+        session_id: str,
+        name: str | None,
+        held: str | None,
+        *,
+        address: str | None = None,
+        device: str | None = None,
+    ) -> Seated:
+        """Let a visitor watch the session live on their own device, without a delegation."""
+        if held is not None:
+            raise Conflict("you already have a place in this session")
+        request = Request(name=clean_name(name), address=address, device=token_hash(device) if device else None)
+        return self._join(session_id, Action.OBSERVE, request)
+
+    def _join(self, session_id: str, action: Action, request: Request) -> Seated:
         token = secrets.token_urlsafe(32)
-        request = Request(member=member, name=clean_name(name))
-        view = self.writer.run(self._operation(session_id, Action.CLAIM, Role.VISITOR, request, "student", token))
+        view = self.writer.run(self._operation(session_id, action, Role.VISITOR, request, "student", token))
         return Seated(view, token)
 
+    def seating(self, session_id: str, action: Action, student: str) -> SessionView:
+        """The instructor lets a waiting student in, removes or blocks a student, unblocks a device, or
+        makes a student the one who casts their delegation's vote."""
+        if action not in SEATING:
+            raise ValueError(f"{action} is not a seating action")
+        request = Request(student=student)
+        return self.writer.run(self._operation(session_id, action, Role.INSTRUCTOR, request, "instructor"))
+
+    def hand_vote(self, session_id: str, token: str | None, to: str) -> SessionView:
+        """The student who casts a delegation's vote hands that role to another of its students."""
+        me = self.student_for_token(session_id, token)
+        if me is None or token is None or me.place is not Place.SEATED:
+            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+        request = Request(student=to)
+        target = self.get(session_id).student(to)
+        if target.seat != me.seat:
+            raise Forbidden("you can hand the vote only to a student of your own delegation")
+        return self.writer.run(
+            self._operation(session_id, Action.HAND, Role.STUDENT, request, f"student:{me.seat}", token)
+        )
+
+    def set_join_mode(self, session_id: str, mode: JoinMode) -> SessionView:
+        request = Request(join_mode=mode)
+        return self.writer.run(self._operation(session_id, Action.JOIN_MODE, Role.INSTRUCTOR, request, "instructor"))
+
+    def set_seat_size(self, session_id: str, size: int) -> SessionView:
+        request = Request(seat_size=size)
+        return self.writer.run(self._operation(session_id, Action.SEAT_SIZE, Role.INSTRUCTOR, request, "instructor"))
+
     def release(self, session_id: str, member: str) -> SessionView:
-        """Free a seat: its student's token stops working and another student can take it."""
+        """Free a delegation: its students' tokens stop working and others can take it."""
         request = Request(member=member)
         return self.writer.run(self._operation(session_id, Action.RELEASE, Role.INSTRUCTOR, request, "instructor"))
 

@@ -84,8 +84,40 @@ class Action(StrEnum):
     END = "end"
     VOTE = "vote"
     CLAIM = "claim"
+    OBSERVE = "observe"
+    APPROVE = "approve"
+    REMOVE = "remove"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    HAND = "hand"
+    JOIN_MODE = "join-mode"
+    SEAT_SIZE = "seat-size"
     RELEASE = "release"
     RESERVE = "assign"
+
+
+class JoinMode(StrEnum):
+    """How students get a place: take a free one (open), wait for the instructor (approve), or only
+    through their delegation's personal link (locked)."""
+
+    OPEN = "open"
+    APPROVE = "approve"
+    LOCKED = "locked"
+
+
+class Place(StrEnum):
+    """Where a student is: in a delegation, waiting to be let in, watching, or a device kept out."""
+
+    SEATED = "seated"
+    PENDING = "pending"
+    OBSERVER = "observer"
+    BLOCKED = "blocked"
+
+
+# Students one delegation may hold, and everyone a session may hold (observers and blocked devices
+# included): a script cannot grow a session without bound.
+SEAT_SIZE_MAX = 6
+STUDENTS_MAX = 400
 
 
 # What a student may answer; absence and "undecided" are the instructor's to record.
@@ -93,8 +125,35 @@ STUDENT_CHOICES = (Vote.YES, Vote.NO, Vote.ABSTAIN)
 
 
 @dataclass(frozen=True)
+class Student:
+    """One device that joined: its place, the delegation it sits in (or waits for), and how it is known.
+
+    ``key`` is a prefix of the token's hash: the instructor's handle on a student, shown in forms,
+    never enough to act as them. ``address`` is where the device joined from, kept only so that
+    blocking it keeps that address out too (loopback is not kept: it is the instructor's own machine).
+    """
+
+    key: str
+    token_hash: str = field(repr=False)
+    place: Place
+    joined_at: dt.datetime
+    name: str | None = None
+    seat: str | None = None
+    address: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or f"student {self.key[:4]}"
+
+
+def student_key(digest: str) -> str:
+    return digest[:16]
+
+
+@dataclass(frozen=True)
 class Seat:
-    """One delegation in a session: who holds it, and its vote."""
+    """One delegation in a session: its vote, and who casts it (``token_hash`` and ``holder`` are the
+    voter's: one of the delegation's students, who can hand the role on)."""
 
     code: str
     name: str
@@ -130,6 +189,9 @@ class SessionView:
     created_at: dt.datetime
     seats: tuple[Seat, ...] = field(default_factory=tuple)
     ended_at: dt.datetime | None = None
+    join_mode: JoinMode = JoinMode.OPEN
+    seat_size: int = 1
+    students: tuple[Student, ...] = field(default_factory=tuple)
 
     @property
     def votes(self) -> dict[str, Vote]:
@@ -142,10 +204,38 @@ class SessionView:
         raise NotFound(f"no delegation {code!r} in this session")
 
     def seat_for_token_hash(self, digest: str | None) -> str | None:
-        """The delegation a seat token holds, or None: the token is checked without a query."""
+        """The delegation a student's token sits in (voter or not), or None: checked without a query."""
+        student = self.student_for_token_hash(digest)
+        return student.seat if student is not None and student.place is Place.SEATED else None
+
+    def student_for_token_hash(self, digest: str | None) -> Student | None:
+        """The student a token belongs to, blocked devices included (their token stays refused)."""
         if digest is None:
             return None
-        return next((seat.code for seat in self.seats if seat.token_hash == digest), None)
+        return next((s for s in self.students if s.token_hash == digest), None)
+
+    def student(self, key: str) -> Student:
+        for student in self.students:
+            if student.key == key:
+                return student
+        raise NotFound("no such student in this session (they may have left or been removed)")
+
+    def delegates(self, code: str) -> tuple[Student, ...]:
+        """The students seated in a delegation, in the order they joined."""
+        return tuple(s for s in self.students if s.place is Place.SEATED and s.seat == code)
+
+    def in_place(self, place: Place) -> tuple[Student, ...]:
+        return tuple(s for s in self.students if s.place is place)
+
+    def room_left(self, code: str) -> int:
+        return max(0, self.seat_size - len(self.delegates(code)))
+
+    def is_voter(self, student: Student) -> bool:
+        return (
+            student.place is Place.SEATED
+            and student.seat is not None
+            and (self.seat(student.seat).token_hash == student.token_hash)
+        )
 
     @cached_property
     def outcome(self) -> Outcome:
@@ -158,7 +248,16 @@ class SessionView:
 
     @property
     def seats_open(self) -> bool:
-        return self.status is not Status.ENDED and any(not s.claimed for s in self.seats)
+        """Whether a student with the join code could still take a place in a delegation."""
+        return (
+            self.status is not Status.ENDED
+            and self.join_mode is not JoinMode.LOCKED
+            and any(self.room_left(s.code) for s in self.seats if not s.reserved_for)
+        )
+
+    @property
+    def seated(self) -> int:
+        return sum(1 for s in self.students if s.place is Place.SEATED)
 
     @property
     def voted(self) -> int:
@@ -173,11 +272,22 @@ class SessionView:
 
 @dataclass(frozen=True)
 class Request:
-    """What an action asks for: the delegation concerned, a vote, a name."""
+    """What an action asks for: the delegation concerned, a vote, a name, the student acted on.
+
+    A joining device brings its ``address`` (None for loopback) and ``device``, the hash of a token it
+    already held in this session, so that a blocked device stays out; ``via_link`` says the claim came
+    through the delegation's personal link (checked by the web layer).
+    """
 
     member: str | None = None
     vote: Vote | None = None
     name: str | None = None
+    student: str | None = None
+    join_mode: JoinMode | None = None
+    seat_size: int | None = None
+    address: str | None = None
+    device: str | None = None
+    via_link: bool = False
 
 
 Check = Callable[[SessionView, Request], str | None]
@@ -228,14 +338,88 @@ def _votes_differ(target: Callable[[SessionView], Mapping[str, Vote]], already: 
     return lambda view, _: None if target(view) != view.votes else already
 
 
+def _may_join(view: SessionView, request: Request) -> str | None:
+    """A new student: not a blocked device, joining not locked (a personal link passes), room in the session."""
+    for student in view.in_place(Place.BLOCKED):
+        if (request.device and student.token_hash == request.device) or (
+            request.address and student.address == request.address
+        ):
+            raise Forbidden("the instructor has blocked this device from joining this session")
+    if view.join_mode is JoinMode.LOCKED and not request.via_link:
+        return "joining is locked; ask your instructor for your delegation's personal link"
+    if len(view.students) >= STUDENTS_MAX:
+        return "this session is full"
+    return None
+
+
 def _seat_free(view: SessionView, request: Request) -> str | None:
     if request.member is None:
         return None
     seat = view.seat(request.member)
-    if seat.claimed:
-        return f"{seat.name} is already taken; choose another delegation"
-    if seat.reserved_for and (request.name or "").casefold() != seat.reserved_for.casefold():
-        return f"{seat.name} is reserved for a student by name; type the name your instructor reserved it under"
+    if seat.reserved_for and not request.via_link:
+        return f"{seat.name} is reserved for {seat.reserved_for}; it is taken through its personal link"
+    if not view.room_left(seat.code):
+        if view.seat_size == 1:
+            return f"{seat.name} is already taken; choose another delegation"
+        return f"{seat.name} already has its {view.seat_size} students; choose another delegation"
+    return None
+
+
+def _student_is(*places: Place) -> Check:
+    def check(view: SessionView, request: Request) -> str | None:
+        if request.student is None:
+            return None
+        student = view.student(request.student)  # NotFound for a student who is not (or no longer) here
+        if student.place not in places:
+            return f"{student.label} is {_PLACE_WORDS[student.place]}"
+        return None
+
+    return check
+
+
+_PLACE_WORDS = {
+    Place.SEATED: "already seated",
+    Place.PENDING: "still waiting to be let in",
+    Place.OBSERVER: "an observer",
+    Place.BLOCKED: "blocked",
+}
+
+
+def _room_for_pending(view: SessionView, request: Request) -> str | None:
+    if request.student is None:
+        return None
+    student = view.student(request.student)
+    if student.seat is not None and not view.room_left(student.seat):
+        return f"{view.seat(student.seat).name} has no room left; raise the students per delegation or free a place"
+    return None
+
+
+def _new_voter(view: SessionView, request: Request) -> str | None:
+    if request.student is None:
+        return None
+    student = view.student(request.student)
+    if view.is_voter(student):
+        return f"{student.label} already casts the vote"
+    return None
+
+
+def _mode_changes(view: SessionView, request: Request) -> str | None:
+    if request.join_mode is not None and request.join_mode is view.join_mode:
+        return f"joining is already {request.join_mode.value}"
+    return None
+
+
+def _size_fits(view: SessionView, request: Request) -> str | None:
+    size = request.seat_size
+    if size is None:
+        return None
+    if not 1 <= size <= SEAT_SIZE_MAX:
+        return f"a delegation holds 1 to {SEAT_SIZE_MAX} students"
+    if size == view.seat_size:
+        return f"a delegation already holds up to {size}"
+    crowded = [seat.name for seat in view.seats if len(view.delegates(seat.code)) > size]
+    if crowded:
+        return f"{', '.join(crowded)} already seat more than {size}; remove students there first"
     return None
 
 
@@ -243,7 +427,7 @@ def _seat_held(view: SessionView, request: Request) -> str | None:
     if request.member is None:
         return None
     seat = view.seat(request.member)
-    return None if seat.claimed else f"{seat.name} is not held by anyone"
+    return None if view.delegates(seat.code) else f"{seat.name} is not held by anyone"
 
 
 def _reservation_changes(view: SessionView, request: Request) -> str | None:
@@ -277,7 +461,15 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.CLEAR: Rule(INSTRUCTOR, _all(_live, _votes_differ(_no_votes, "every delegation is already undecided"))),
     Action.END: Rule(INSTRUCTOR, _live),
     Action.VOTE: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)),
-    Action.CLAIM: Rule(frozenset({Role.VISITOR}), _all(_live, _seat_free)),
+    Action.CLAIM: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join, _seat_free)),
+    Action.OBSERVE: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join)),
+    Action.APPROVE: Rule(INSTRUCTOR, _all(_live, _student_is(Place.PENDING), _room_for_pending)),
+    Action.REMOVE: Rule(INSTRUCTOR, _all(_live, _student_is(Place.SEATED, Place.PENDING, Place.OBSERVER))),
+    Action.BLOCK: Rule(INSTRUCTOR, _all(_live, _student_is(Place.SEATED, Place.PENDING, Place.OBSERVER))),
+    Action.UNBLOCK: Rule(INSTRUCTOR, _all(_live, _student_is(Place.BLOCKED))),
+    Action.HAND: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _student_is(Place.SEATED), _new_voter)),
+    Action.JOIN_MODE: Rule(INSTRUCTOR, _all(_live, _mode_changes)),
+    Action.SEAT_SIZE: Rule(INSTRUCTOR, _all(_live, _size_fits)),
     Action.RELEASE: Rule(INSTRUCTOR, _all(_live, _seat_held)),
     Action.RESERVE: Rule(INSTRUCTOR, _all(_live, _seat_exists, _reservation_changes)),
 }
@@ -321,6 +513,8 @@ def new_session(
     at: dt.datetime,
     *,
     from_positions: bool = False,
+    join_mode: JoinMode = JoinMode.OPEN,
+    seat_size: int = 1,
 ) -> SessionView:
     """A session as it starts: version 1, voting not yet open, every delegation undecided; or, for a
     demonstration (``from_positions``), each with the scenario's starting position."""
@@ -328,7 +522,21 @@ def new_session(
         Seat(code=m.code, name=m.name, permanent=m.permanent, vote=m.vote if from_positions else Vote.UNDECIDED)
         for m in scenario.members
     )
-    return SessionView(session_id, join_code, scenario_id, scenario, Status.WAITING, False, 1, at, seats)
+    if not 1 <= seat_size <= SEAT_SIZE_MAX:
+        raise InvalidRequest("seat_size", f"a delegation holds 1 to {SEAT_SIZE_MAX} students")
+    return SessionView(
+        session_id,
+        join_code,
+        scenario_id,
+        scenario,
+        Status.WAITING,
+        False,
+        1,
+        at,
+        seats,
+        join_mode=join_mode,
+        seat_size=seat_size,
+    )
 
 
 @dataclass(frozen=True)
@@ -366,31 +574,41 @@ def apply(
 ) -> Change:
     """Check ``action`` against the transition table and return the session after it (pure: nothing is written).
 
-    A student's vote carries the hash of their seat token, which must still hold the seat at this
-    version: a seat released a moment ago cannot vote. A claim carries the new token's hash.
+    A student's vote, or their handing the vote on, carries the hash of their token, which must still
+    cast the delegation's vote at this version: a seat released a moment ago cannot vote. A claim
+    carries the new token's hash.
     """
+    if role is Role.STUDENT and action is Action.VOTE and request.member is not None:
+        _must_cast(view, request.member, token_hash)  # who may act comes before whether the act changes anything
     check(view, action, role, request)
     member, vote, name = request.member, request.vote, request.name
     after = replace(view, version=view.version + 1)
     detail: str | None = None
     if action is Action.VOTE and member is not None and vote is not None:
-        if role is Role.STUDENT and view.seat(member).token_hash != token_hash:
-            raise Forbidden("you no longer hold this delegation (the instructor released it); join again")
         after = replace(after, seats=_with_seats(view, _one(member, lambda s: _vote_cast(s, vote, at))))
         detail = vote.value
-    elif action is Action.CLAIM and member is not None:
-        holder = name or view.seat(member).reserved_for
-        after = replace(
-            after, seats=_with_seats(view, _one(member, lambda s: replace(s, token_hash=token_hash, holder=holder)))
-        )
-        detail = holder
+    elif action in (Action.CLAIM, Action.OBSERVE) and token_hash is not None:
+        after, detail = _joined(view, after, action, request, token_hash, at)
+    elif action in _STUDENT_ACTIONS and request.student is not None:
+        student = view.student(request.student)
+        member = student.seat
+        if action is Action.HAND and role is Role.STUDENT and student.seat is not None:
+            _must_cast(view, student.seat, token_hash)
+        after = _STUDENT_ACTIONS[action](view, after, student)
+        detail = student.label
     elif action is Action.RELEASE and member is not None:
-        after = replace(
-            after, seats=_with_seats(view, _one(member, lambda s: replace(s, token_hash=None, holder=None)))
-        )
+        gone = {s.key for s in view.delegates(member)}
+        after = replace(after, students=tuple(s for s in view.students if s.key not in gone))
+        after = replace(after, seats=_with_voters(after))
     elif action is Action.RESERVE and member is not None:
         after = replace(after, seats=_with_seats(view, _one(member, lambda s: replace(s, reserved_for=name))))
         detail = name
+    elif action is Action.JOIN_MODE and request.join_mode is not None:
+        after = replace(after, join_mode=request.join_mode)
+        detail = request.join_mode.value
+    elif action is Action.SEAT_SIZE and request.seat_size is not None:
+        after = replace(after, seat_size=request.seat_size)
+        detail = str(request.seat_size)
     elif action in (Action.RESET, Action.CLEAR):
         target = _scenario_votes(view) if action is Action.RESET else _no_votes(view)
         after = replace(after, seats=_with_seats(view, lambda s: replace(s, vote=target[s.code], voted_at=None)))
@@ -399,6 +617,89 @@ def apply(
     elif action in STATUS_AFTER:
         after = replace(after, status=STATUS_AFTER[action], ended_at=at if action is Action.END else view.ended_at)
     return Change(after, action, actor, member, detail)
+
+
+def _must_cast(view: SessionView, code: str, token_hash: str | None) -> None:
+    """A student acts for a delegation only while their token casts its vote."""
+    seat = view.seat(code)
+    if seat.token_hash == token_hash and token_hash is not None:
+        return
+    student = view.student_for_token_hash(token_hash)
+    if student is not None and student.place is Place.SEATED and student.seat == code:
+        raise Forbidden(f"{seat.holder or 'another student'} casts the vote of {seat.name}; they can hand it to you")
+    raise Forbidden("you no longer hold this delegation (the instructor released it); join again")
+
+
+def _joined(
+    view: SessionView, after: SessionView, action: Action, request: Request, token_hash: str, at: dt.datetime
+) -> tuple[SessionView, str]:
+    """A new student: seated (or waiting, when each claim needs approval), or an observer."""
+    seat = view.seat(request.member) if action is Action.CLAIM and request.member else None
+    name = request.name or (seat.reserved_for if seat is not None and request.via_link else None)
+    if seat is None:
+        place = Place.OBSERVER
+    elif view.join_mode is JoinMode.APPROVE and not request.via_link:
+        place = Place.PENDING
+    else:
+        place = Place.SEATED
+    student = Student(
+        student_key(token_hash), token_hash, place, at, name, seat.code if seat else None, request.address
+    )
+    after = replace(after, students=(*view.students, student))
+    if place is Place.SEATED:
+        after = replace(after, seats=_with_voters(after))
+    words = [name or "a student"]
+    if place is Place.PENDING:
+        words.append("(waiting for approval)")
+    if request.via_link:
+        words.append("(personal link)")
+    return after, " ".join(words)
+
+
+def _with_voters(view: SessionView) -> tuple[Seat, ...]:
+    """Every delegation's voter after students came or went: the voter stays while seated; a delegation
+    whose voter left passes the vote to the student who joined it first; one with nobody has no voter."""
+
+    def settle(seat: Seat) -> Seat:
+        delegates = view.delegates(seat.code)
+        if any(s.token_hash == seat.token_hash for s in delegates):
+            return seat
+        first = delegates[0] if delegates else None
+        return replace(seat, token_hash=first.token_hash if first else None, holder=first.name if first else None)
+
+    return _with_seats(view, settle)
+
+
+def _without(view: SessionView, after: SessionView, student: Student) -> SessionView:
+    after = replace(after, students=tuple(s for s in view.students if s.key != student.key))
+    return replace(after, seats=_with_voters(after))
+
+
+def _blocked(view: SessionView, after: SessionView, student: Student) -> SessionView:
+    kept = replace(student, place=Place.BLOCKED, seat=None)
+    after = replace(after, students=tuple(kept if s.key == student.key else s for s in view.students))
+    return replace(after, seats=_with_voters(after))
+
+
+def _approved(view: SessionView, after: SessionView, student: Student) -> SessionView:
+    seated = replace(student, place=Place.SEATED)
+    after = replace(after, students=tuple(seated if s.key == student.key else s for s in view.students))
+    return replace(after, seats=_with_voters(after))
+
+
+def _handed(view: SessionView, after: SessionView, student: Student) -> SessionView:
+    code = student.seat or ""
+    voter = _one(code, lambda s: replace(s, token_hash=student.token_hash, holder=student.name))
+    return replace(after, seats=_with_seats(view, voter))
+
+
+_STUDENT_ACTIONS: dict[Action, Callable[[SessionView, SessionView, Student], SessionView]] = {
+    Action.APPROVE: _approved,
+    Action.REMOVE: _without,
+    Action.UNBLOCK: _without,
+    Action.BLOCK: _blocked,
+    Action.HAND: _handed,
+}
 
 
 STATUS_AFTER = {Action.OPEN: Status.OPEN, Action.CLOSE: Status.CLOSED, Action.END: Status.ENDED}
@@ -416,6 +717,7 @@ def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
             "vote": ("hidden" if voted else "undecided") if hidden else seat.vote.value,
             "claimed": seat.claimed,
         }
+        item["students"] = len(view.delegates(seat.code))
         if for_instructor:
             item["holder"] = seat.holder
             item["reserved_for"] = seat.reserved_for
@@ -431,7 +733,21 @@ def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
         "seats_open": view.seats_open,
         "voted": view.voted,
         "seats": seats,
+        "join_mode": view.join_mode.value,
+        "seat_size": view.seat_size,
+        "observers": len(view.in_place(Place.OBSERVER)),
         "actions": sorted(a.value for a in allowed_actions(view, role)),
         "outcome": None if hidden else outcome.model_dump(mode="json"),
         "headline": HIDDEN_HEADLINE if hidden else headline(view.scenario, outcome),
+    } | ({"students": [_student_data(view, s) for s in view.students]} if for_instructor else {})
+
+
+def _student_data(view: SessionView, student: Student) -> dict[str, Any]:
+    return {
+        "key": student.key,
+        "name": student.name,
+        "place": student.place.value,
+        "seat": student.seat,
+        "voter": view.is_voter(student),
+        "joined_at": student.joined_at.isoformat(),
     }

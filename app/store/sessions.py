@@ -23,10 +23,10 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, te
 
 from app.domain.errors import NotFound
 from app.domain.scenario import Scenario
-from app.domain.session import Change, Seat, SessionView, Status
+from app.domain.session import Change, JoinMode, Place, Seat, SessionView, Status, Student
 from app.domain.votes import Vote
 from app.store.database import writing
-from app.store.tables import audit, seats, sessions
+from app.store.tables import audit, seats, sessions, students
 
 NOTIFY_CHANNEL = "unsc_sim_sessions"
 
@@ -91,12 +91,13 @@ def _statement(rows: _Rows, placeholder: str, count: int) -> str:
     return rows.head + ", ".join([rows.row.replace("{p}", placeholder)] * count) + rows.tail
 
 
-# A session's new version (its row: id, new version, updated at, status, votes hidden, ended at, old version),
+# A session's new version (its row: id, new version, updated at, status, votes hidden, ended at, old version,
+# join mode, students per delegation),
 # written only where the version is still the one the changes were computed from.
 _SESSION_UPDATE = _Rows(
     "UPDATE sessions SET version = v.column2, updated_at = v.column3, status = v.column4, hide_votes = v.column5, "
-    "ended_at = v.column6 FROM (VALUES ",
-    "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER))",
+    "ended_at = v.column6, join_mode = v.column8, seat_size = v.column9 FROM (VALUES ",
+    "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER), {p}, CAST({p} AS INTEGER))",
     ") AS v WHERE sessions.id = v.column1 AND sessions.version = v.column7",
 )
 # A changed seat (session id, code, vote, voted at, token hash, holder, reserved for).
@@ -149,6 +150,21 @@ class SessionStore:
             )
             for s in seat_rows
         )
+        student_rows = conn.execute(
+            select(students).where(students.c.session_id == session_id).order_by(students.c.position)
+        ).mappings()
+        student_views = tuple(
+            Student(
+                key=s["key"],
+                token_hash=s["token_hash"],
+                place=Place(s["place"]),
+                joined_at=_parse(s["joined_at"]) or now(),
+                name=s["name"],
+                seat=s["seat"],
+                address=s["address"],
+            )
+            for s in student_rows
+        )
         return SessionView(
             id=row["id"],
             join_code=row["join_code"],
@@ -160,6 +176,9 @@ class SessionStore:
             created_at=_parse(row["created_at"]) or now(),
             seats=seat_views,
             ended_at=_parse(row["ended_at"]),
+            join_mode=JoinMode(row["join_mode"]),
+            seat_size=int(row["seat_size"]),
+            students=student_views,
         )
 
     def get(self, session_id: str) -> SessionView:
@@ -229,6 +248,8 @@ class SessionStore:
                 version=view.version,
                 created_at=at,
                 updated_at=at,
+                join_mode=view.join_mode.value,
+                seat_size=view.seat_size,
             )
         )
         conn.execute(
@@ -263,12 +284,25 @@ class SessionStore:
         session_rows: list[tuple[Any, ...]] = []
         seat_rows: list[tuple[Any, ...]] = []
         audit_rows: list[tuple[Any, ...]] = []
+        seated: list[SessionView] = []
         for base, changes in batch:
             latest = changes[-1].view
             ended = _iso(latest.ended_at) if latest.ended_at else None
             session_rows.append(
-                (base.id, latest.version, stamp, latest.status.value, latest.hide_votes, ended, base.version)
+                (
+                    base.id,
+                    latest.version,
+                    stamp,
+                    latest.status.value,
+                    latest.hide_votes,
+                    ended,
+                    base.version,
+                    latest.join_mode.value,
+                    latest.seat_size,
+                )
             )
+            if latest.students is not base.students and latest.students != base.students:
+                seated.append(latest)
             seat_rows += [
                 (
                     base.id,
@@ -290,7 +324,31 @@ class SessionStore:
             raise Stale(*self._moved(conn, batch))
         _SEAT_UPDATE.run(conn, seat_rows)
         _AUDIT_INSERT.run(conn, audit_rows)
+        if seated:
+            self._write_students(conn, seated)
         self.notify_many(conn, [changes[-1].view for _, changes in batch])
+
+    def _write_students(self, conn: Connection, views: Sequence[SessionView]) -> None:
+        """A session's students, rewritten whole: they change when someone joins or leaves, rarely
+        compared with votes, and a session holds a few dozen of them at most."""
+        conn.execute(delete(students).where(students.c.session_id.in_([view.id for view in views])))
+        rows = [
+            {
+                "session_id": view.id,
+                "key": student.key,
+                "position": i,
+                "token_hash": student.token_hash,
+                "place": student.place.value,
+                "seat": student.seat,
+                "name": student.name,
+                "address": student.address,
+                "joined_at": _iso(student.joined_at),
+            }
+            for view in views
+            for i, student in enumerate(view.students)
+        ]
+        if rows:
+            conn.execute(insert(students), rows)
 
     def _moved(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]]) -> list[str]:
         """The sessions of ``batch`` whose version is no longer the one their changes were computed from."""
@@ -321,6 +379,7 @@ class SessionStore:
                 self._scenarios.pop(session_id, None)
             if ids:
                 conn.execute(delete(audit).where(audit.c.session_id.in_(ids)))
+                conn.execute(delete(students).where(students.c.session_id.in_(ids)))
                 conn.execute(delete(seats).where(seats.c.session_id.in_(ids)))
                 conn.execute(delete(sessions).where(sessions.c.id.in_(ids)))
             return ids

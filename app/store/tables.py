@@ -19,6 +19,8 @@ sessions = Table(
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("ended_at", String(32)),
+    Column("join_mode", String(8), nullable=False, default="open"),
+    Column("seat_size", Integer, nullable=False, default=1),
 )
 
 seats = Table(
@@ -32,6 +34,21 @@ seats = Table(
     Column("token_hash", String(64), unique=True),  # sha256 of the seat token; the token itself is never stored
     Column("holder", String(80)),
     Column("reserved_for", String(80)),
+)
+
+# Every device that joined a session: seated in a delegation, waiting, watching, or blocked.
+students = Table(
+    "students",
+    metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(16), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("place", String(8), nullable=False),
+    Column("seat", String(16)),
+    Column("name", String(80)),
+    Column("address", String(64)),
+    Column("joined_at", String(32), nullable=False),
 )
 
 audit = Table(

@@ -17,8 +17,11 @@ from jinja2 import Environment
 from app.domain.rules import headline
 from app.domain.session import (
     HIDDEN_HEADLINE,
+    SEAT_SIZE_MAX,
     STUDENT_CHOICES,
     Action,
+    JoinMode,
+    Place,
     Role,
     SessionView,
     Status,
@@ -37,12 +40,13 @@ PARTS = {
     "controls": "sessions/_controls.html",
     "seats": "sessions/_seat_rows.html",
     "my-vote": "sessions/_my_vote.html",
+    "seating": "sessions/_seating.html",
 }
 ROOM_PARTS = ("verdict", "chamber", "status", "join")
 # Parts are shared by every listener of an audience, so forms in them carry this slot, not a visitor's
 # CSRF token: a page fills in its visitor's token when it embeds them, and scripts send it as a header.
 CSRF_SLOT = "__csrf__"
-INSTRUCTOR_PARTS = ("verdict", "chamber", "status", "controls", "seats")
+INSTRUCTOR_PARTS = ("verdict", "chamber", "status", "controls", "seating", "seats")
 SEAT_PARTS = ("verdict", "chamber", "status", "my-vote")
 
 
@@ -52,12 +56,15 @@ CONFIRMATIONS = {
     Action.END: "End the session? Students can no longer vote or join, and it cannot be reopened.",
     Action.CLEAR: "Clear every vote? Every delegation goes back to undecided.",
     Action.RESET: "Reset every vote to the scenario's positions? The votes cast in this session are replaced.",
-    Action.RELEASE: "Release this seat? Its student can no longer vote here and must join again.",
+    Action.RELEASE: "Release this delegation? Its students can no longer vote here and must join again.",
+    Action.REMOVE: "Remove this student? They must join again to take part.",
+    Action.BLOCK: "Block this device? The student is removed and this device cannot join this session again.",
 }
 
 
-def seat_audience(code: str, holder_key: str | None) -> Audience:
-    return ("seat", code, holder_key or "")
+def student_audience(key: str) -> Audience:
+    """One student's own view: their place, their delegation's vote, its other students."""
+    return ("student", key)
 
 
 def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool = False) -> dict[str, Any]:
@@ -78,19 +85,31 @@ def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool
         "Status": Status,
         "csrf": CSRF_SLOT,
         "confirmations": CONFIRMATIONS,
+        "Place": Place,
+        "JoinMode": JoinMode,
+        "seat_size_max": SEAT_SIZE_MAX,
     }
 
 
-def _seat_context(view: SessionView, code: str, holder_key: str) -> dict[str, Any]:
-    seat = view.seat(code)
-    mine = bool(holder_key) and seat.holder_key == holder_key
-    refused = refusal(view, Action.VOTE, Role.STUDENT) if mine else "released"
+def _student_context(view: SessionView, key: str) -> dict[str, Any]:
+    student = next((s for s in view.students if s.key == key), None)
+    if student is not None and student.place is Place.BLOCKED:
+        student = None
+    seat = view.seat(student.seat) if student is not None and student.seat else None
+    voter = student is not None and view.is_voter(student)
+    seated = student is not None and student.place is Place.SEATED
     return {
+        "student": student,
         "seat": seat,
-        "mine": mine,
+        "member": view.scenario.member(seat.code) if seat is not None else None,
+        "delegates": view.delegates(seat.code) if seated and seat is not None else (),
+        "voter": voter,
+        "seated": seated,
+        "Place": Place,
         "choices": STUDENT_CHOICES,
-        "refused": refused,
+        "refused": refusal(view, Action.VOTE, Role.STUDENT) if voter else "not the voter",
         "session": view,
+        "scenario": view.scenario,
         "csrf": CSRF_SLOT,
     }
 
@@ -109,13 +128,13 @@ class PartRenderer:
         """Every part ``audience`` sees, keyed by name; ``memo`` shares the room's parts between audiences."""
         memo = {} if memo is None else memo
         instructor = audience == INSTRUCTOR
-        names = INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "seat" else ROOM_PARTS
+        names = INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "student" else ROOM_PARTS
         variant = "instructor" if instructor else "room"
         context: dict[str, Any] | None = None
         result: dict[str, str] = {}
         for name in names:
             if name == "my-vote":
-                result[name] = self.part(name, _seat_context(view, audience[1], audience[2]))
+                result[name] = self.part(name, _student_context(view, audience[1]))
                 continue
             key = f"{name}:{variant}"
             if key not in memo:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import ipaddress
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -18,7 +19,17 @@ from starlette.types import Receive, Scope, Send
 
 from app import exports
 from app.domain.errors import Forbidden, NotFound
-from app.domain.session import Action, SessionView, Status, normalise_join_code, snapshot
+from app.domain.session import (
+    SEAT_SIZE_MAX,
+    Action,
+    JoinMode,
+    Place,
+    SessionView,
+    Status,
+    Student,
+    normalise_join_code,
+    snapshot,
+)
 from app.domain.votes import Vote
 from app.live import INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
 from app.sessions_unavailable import SessionsUnavailable
@@ -35,8 +46,9 @@ from app.web.auth import (
     token_matches,
 )
 from app.web.deps import BrokerDep, LibraryDep, PartsDep, ServiceDep, SettingsDep, TemplatesDep
-from app.web.live_parts import CONFIRMATIONS, PartRenderer, embed, seat_audience
+from app.web.live_parts import CONFIRMATIONS, PartRenderer, embed, student_audience
 from app.web.ratelimit import RateLimiter
+from app.web.seat_links import link_matches, link_path
 
 
 async def sessions_available(request: Request) -> None:
@@ -100,7 +112,13 @@ def sessions_page(
 ) -> Response:
     """Start a session from any scenario, or return to a running one."""
     choices = [e for e in library.entries() if e.scenario is not None]
-    context = {"sessions": service.all(), "choices": choices, "csrf": csrf_token(request)}
+    context = {
+        "sessions": service.all(),
+        "choices": choices,
+        "csrf": csrf_token(request),
+        "seat_size_max": SEAT_SIZE_MAX,
+        "JoinMode": JoinMode,
+    }
     return templates.TemplateResponse(request, "sessions/index.html", context)
 
 
@@ -112,9 +130,13 @@ def start_session(
     library: LibraryDep,
     scenario_id: Annotated[str, Form()],
     from_positions: Annotated[bool, Form()] = False,
+    join_mode: Annotated[JoinMode, Form()] = JoinMode.OPEN,
+    seat_size: Annotated[int, Form(ge=1, le=SEAT_SIZE_MAX)] = 1,
 ) -> Response:
     """A new session keeps its own copy of the scenario; it starts clean unless it is a demonstration."""
-    view = service.create(scenario_id, library.get(scenario_id), from_positions=from_positions)
+    view = service.create(
+        scenario_id, library.get(scenario_id), from_positions=from_positions, join_mode=join_mode, seat_size=seat_size
+    )
     return RedirectResponse(f"/s/{view.id}/console", status_code=303)
 
 
@@ -255,6 +277,86 @@ def assign_seat(
     return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
 
 
+SEATING_ACTIONS = {
+    "approve": Action.APPROVE,
+    "remove": Action.REMOVE,
+    "block": Action.BLOCK,
+    "unblock": Action.UNBLOCK,
+    "voter": Action.HAND,
+}
+
+
+@router.post("/s/{session_id}/students/{key}/{what}")
+def seat_student(
+    session_id: str,
+    key: str,
+    what: str,
+    request: Request,
+    _: InstructorDep,
+    __: CsrfDep,
+    service: ServiceDep,
+    renderer: PartsDep,
+    templates: TemplatesDep,
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Let a waiting student in, remove or block a student, unblock a device, or make a student the voter."""
+    action = SEATING_ACTIONS.get(what)
+    if action is None:
+        raise HTTPException(404, f"no such change to a student; expected one of {', '.join(SEATING_ACTIONS)}")
+    target = f"/s/{session_id}/students/{key}/{what}"
+    unconfirmed = _unconfirmed(request, templates, action, confirm, target, session_id)
+    if unconfirmed is not None:
+        return unconfirmed
+    view = service.seating(session_id, action, key)
+    return done(request, view, f"/s/{session_id}/console#seating", renderer)
+
+
+@router.post("/s/{session_id}/seating")
+def seating(
+    session_id: str,
+    request: Request,
+    _: InstructorDep,
+    __: CsrfDep,
+    service: ServiceDep,
+    renderer: PartsDep,
+    join_mode: Annotated[JoinMode | None, Form()] = None,
+    seat_size: Annotated[int | None, Form(ge=1, le=SEAT_SIZE_MAX)] = None,
+) -> Response:
+    """How students join (open, approve each claim, locked) and how many a delegation holds."""
+    if join_mode is None and seat_size is None:
+        raise HTTPException(422, "send join_mode (open, approve or locked) or seat_size")
+    view = service.get(session_id)
+    if join_mode is not None and join_mode is not view.join_mode:
+        view = service.set_join_mode(session_id, join_mode)
+    if seat_size is not None and seat_size != view.seat_size:
+        view = service.set_seat_size(session_id, seat_size)
+    return done(request, view, f"/s/{session_id}/console#seating", renderer)
+
+
+@router.get("/s/{session_id}/links", response_class=HTMLResponse)
+def personal_links(
+    session_id: str,
+    request: Request,
+    _: InstructorDep,
+    service: ServiceDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    """Every delegation's personal link and QR code, on one printable page."""
+    view = service.get(session_id)
+    base = request.app.state.public_base
+    links = []
+    for seat in view.seats:
+        url = base + link_path(settings, view.id, view.join_code, seat.code)
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(
+            buffer, kind="svg", scale=3, border=1, xmldecl=False, svgns=True, title=f"QR code for {seat.name}"
+        )
+        links.append({"seat": seat, "url": url, "qr": buffer.getvalue().decode()})
+    context = {"session": view, "links": links, "join_is_loopback": is_loopback(base)}
+    return templates.TemplateResponse(request, "sessions/links.html", context)
+
+
 def _download(body: str, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -304,13 +406,11 @@ def qr_code(session_id: str, request: Request, service: ServiceDep) -> Response:
 
 
 def _audience(request: Request, service: Any, view: SessionView) -> Audience:
-    """Who is listening: the instructor, the student of one seat, or the room."""
+    """Who is listening: the instructor, one student (seated, waiting or watching), or the room."""
     if is_instructor(request):
         return INSTRUCTOR
-    code = service.seat_for_token(view.id, request.cookies.get(seat_cookie(view.id)))
-    if code is None:
-        return PUBLIC
-    return seat_audience(code, view.seat(code).holder_key)
+    student = _student(request, service, view.id)
+    return PUBLIC if student is None else student_audience(student.key)
 
 
 # How long a stream refused for being one too many is asked to wait before it tries again.
@@ -403,10 +503,11 @@ async def events(
 # Students
 
 
-def _seat_code(request: Request, service: Any, session_id: str) -> str | None:
-    """The delegation this browser holds, from the seat cookie: sent only to the session's own pages."""
-    code: str | None = service.seat_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
-    return code
+def _student(request: Request, service: Any, session_id: str) -> Student | None:
+    """The student this browser is in the session, from the seat cookie (sent only to the session's own
+    pages); a blocked device is nobody."""
+    student: Student | None = service.student_for_token(session_id, request.cookies.get(seat_cookie(session_id)))
+    return None if student is None or student.place is Place.BLOCKED else student
 
 
 # The seat token travels in two cookies, each sent only where it is needed: ``unsc_seat_{id}`` to the
@@ -419,14 +520,27 @@ def join_cookie(session_id: str) -> str:
     return JOIN_COOKIE_PREFIX + session_id
 
 
-def _held_seat(request: Request, service: Any, view: SessionView) -> str | None:
-    """At the join page: the delegation this browser holds in ``view``'s session, if any.
+def _device_token(request: Request, view: SessionView) -> str | None:
+    """At the join page: the token this browser already holds in ``view``'s session, if any.
 
     A seat cookie from before the cookies were scoped (``Path=/``) still reaches this page and counts.
     """
-    token = request.cookies.get(join_cookie(view.id)) or request.cookies.get(seat_cookie(view.id))
-    code: str | None = service.seat_for_token(view.id, token)
-    return code
+    return request.cookies.get(join_cookie(view.id)) or request.cookies.get(seat_cookie(view.id))
+
+
+def _held_place(request: Request, service: Any, view: SessionView) -> Student | None:
+    """The place this browser already has in the session (seated, waiting or watching); blocked is none."""
+    student: Student | None = service.student_for_token(view.id, _device_token(request, view))
+    return None if student is None or student.place is Place.BLOCKED else student
+
+
+def _joining_address(request: Request) -> str | None:
+    """The address a joining device is kept under, for blocking; loopback (this computer) is not kept."""
+    host = _client(request)
+    try:
+        return None if ipaddress.ip_address(host).is_loopback else host
+    except ValueError:
+        return None
 
 
 def _set_seat_cookies(response: Response, request: Request, view: SessionView, token: str) -> None:
@@ -474,9 +588,9 @@ def claim_page(code: str, request: Request, service: ServiceDep, templates: Temp
     view = _session_for_code(request, service, code)
     if code != view.join_code:  # typed in lower case, say: to the address the join cookie is sent to
         return RedirectResponse(f"/join/{view.join_code}", status_code=303)
-    if _held_seat(request, service, view) is not None:
+    if _held_place(request, service, view) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    context = {"session": view, "csrf": csrf_token(request)}
+    context = {"session": view, "csrf": csrf_token(request), "JoinMode": JoinMode}
     return templates.TemplateResponse(request, "sessions/claim.html", context)
 
 
@@ -503,27 +617,129 @@ def claim_seat(
     if member not in {seat.code for seat in view.seats}:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
         raise NotFound(NO_SUCH)
-    seated = service.claim(view.id, member, name, held=_held_seat(request, service, view))
+    held = _held_place(request, service, view)
+    seated = service.claim(
+        view.id,
+        member,
+        name,
+        held=held.key if held else None,
+        address=_joining_address(request),
+        device=_device_token(request, view),
+    )
+    return _seated(request, view, seated.token)
+
+
+def _seated(request: Request, view: SessionView, token: str) -> Response:
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    _set_seat_cookies(response, request, view, seated.token)
+    _set_seat_cookies(response, request, view, token)
     return response
+
+
+@router.post("/join/{code}/observe")
+def observe(
+    code: str,
+    request: Request,
+    _: CsrfDep,
+    service: ServiceDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Watch the council live from one's own device, without a delegation: for students beyond the seats."""
+    _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
+    view = _session_for_code(request, service, code)
+    held = _held_place(request, service, view)
+    joined = service.observe(
+        view.id,
+        name,
+        held=held.key if held else None,
+        address=_joining_address(request),
+        device=_device_token(request, view),
+    )
+    return _seated(request, view, joined.token)
+
+
+def _linked_session(
+    request: Request, service: Any, settings: Settings, code: str, member: str, link: str
+) -> SessionView:
+    """The session and delegation a personal link opens; a wrong link gets the same answer as a wrong code."""
+    view = _session_for_code(request, service, code)
+    if member not in {seat.code for seat in view.seats} or not link_matches(settings, view.id, member, link):
+        _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
+        raise NotFound(NO_SUCH)
+    return view
+
+
+@router.get("/join/{code}/{member}/{link}", response_class=HTMLResponse)
+def personal_link_page(
+    code: str,
+    member: str,
+    link: str,
+    request: Request,
+    service: ServiceDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    """A delegation's personal link: one button takes its seat (opening a link changes nothing by itself)."""
+    view = _linked_session(request, service, settings, code, member, link)
+    if _held_place(request, service, view) is not None:
+        return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
+    context = {"session": view, "seat": view.seat(member), "csrf": csrf_token(request), "action": request.url.path}
+    return templates.TemplateResponse(request, "sessions/personal_link.html", context)
+
+
+@router.post("/join/{code}/{member}/{link}")
+def claim_by_link(
+    code: str,
+    member: str,
+    link: str,
+    request: Request,
+    _: CsrfDep,
+    service: ServiceDep,
+    settings: SettingsDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Take the delegation a personal link names, whatever the join mode, if it has room."""
+    _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
+    view = _linked_session(request, service, settings, code, member, link)
+    held = _held_place(request, service, view)
+    seated = service.claim(
+        view.id,
+        member,
+        name,
+        held=held.key if held else None,
+        address=_joining_address(request),
+        device=_device_token(request, view),
+        via_link=True,
+    )
+    return _seated(request, view, seated.token)
 
 
 @router.get("/s/{session_id}/seat", response_class=HTMLResponse)
 def seat_page(
     session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep, renderer: PartsDep
 ) -> Response:
-    """A student's own page: the brief, the question, the vote buttons and the live council."""
+    """A student's own page: their delegation, the brief, the vote buttons and the live council; or, while
+    they wait to be let in or watch as an observer, the council live."""
     view = service.get(session_id)
-    code = _seat_code(request, service, session_id)
-    if code is None:
+    student = _student(request, service, session_id)
+    if student is None:
         return RedirectResponse(f"/join/{view.join_code}", status_code=303)
-    seat = view.seat(code)
-    context = live_context(request, view, renderer, seat_audience(code, seat.holder_key)) | {
-        "seat": seat,
-        "member": view.scenario.member(code),
-    }
+    context = live_context(request, view, renderer, student_audience(student.key)) | {"student": student}
     return templates.TemplateResponse(request, "sessions/seat.html", context)
+
+
+@router.post("/s/{session_id}/hand")
+def hand_vote(
+    session_id: str,
+    request: Request,
+    _: CsrfDep,
+    service: ServiceDep,
+    to: Annotated[str, Form(max_length=32)],
+) -> Response:
+    """The student who casts their delegation's vote hands that role to another of its students."""
+    view = service.hand_vote(session_id, request.cookies.get(seat_cookie(session_id)), to)
+    if wants_json(request):
+        return JSONResponse({"version": view.version})
+    return RedirectResponse(f"/s/{session_id}/seat", status_code=303)
 
 
 @router.post("/s/{session_id}/vote")

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.live import INSTRUCTOR, PUBLIC
 from app.settings import Settings
 from app.web import create_app
-from app.web.live_parts import seat_audience
+from app.web.live_parts import student_audience
 from tests.conftest import GOOD
 
 TOKEN = "instructor-secret-for-brief-tests"
@@ -120,9 +120,13 @@ def test_a_student_sees_their_own_brief_and_no_other(instructor: TestClient) -> 
         assert not any(brief_of(code) in seat for code in CODES if code != "USA")
         projector = student.get(f"/s/{session_id}/projector").text
         assert no_brief_in(projector)
-    # What the live streams carry, to every audience but the instructor's: no brief at all.
+    # What the live streams carry: the room's and a stranger's no brief at all; a student's, their own only
+    # (it appears on their page the moment the instructor lets them in).
     view = app_state.store.get(session_id)
     renderer = app_state.parts
-    for audience in (PUBLIC, seat_audience("USA", view.seat("USA").holder_key), seat_audience("CHN", None)):
+    for audience in (PUBLIC, student_audience("nobody")):
         assert no_brief_in(renderer.payload(view, audience, {})), audience
+    own = renderer.payload(view, student_audience(view.delegates("USA")[0].key), {})
+    assert brief_of("USA") in own
+    assert not any(brief_of(code) in own for code in CODES if code != "USA")
     assert no_brief_in(renderer.payload(view, INSTRUCTOR, {}))  # the console shows seats and votes, not briefs

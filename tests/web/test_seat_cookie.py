@@ -76,7 +76,7 @@ def test_a_student_who_holds_a_seat_is_recognised_at_the_join_page(instructor: T
         typed = student.get(f"/join/{code.lower()}", follow_redirects=False)
         assert typed.status_code == 303 and typed.headers["location"] == f"/join/{code}"
         again = student.post(f"/join/{code}", data={"member": "CHN", "csrf": csrf(student)}, headers=HTML)
-        assert again.status_code == 409 and "already hold" in again.text
+        assert again.status_code == 409 and "already have a place" in again.text
     with TestClient(instructor.app, headers=HTML) as stranger:
         assert stranger.get(f"/join/{code}", follow_redirects=False).status_code == 200
 

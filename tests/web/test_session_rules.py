@@ -16,7 +16,8 @@ from app.live import INSTRUCTOR, PUBLIC
 from app.sessions import SessionService
 from app.settings import Settings
 from app.web import create_app
-from app.web.live_parts import embed, seat_audience
+from app.web.live_parts import embed, student_audience
+from app.web.seat_links import link_path
 from tests.web.test_sessions import JSON, TOKEN, csrf, join, start, student_of
 
 
@@ -120,7 +121,7 @@ def test_the_live_payload_carries_exactly_the_parts_the_page_shows(instructor: T
         pages = {
             PUBLIC: student.get(f"/s/{session_id}/projector").text,
             INSTRUCTOR: instructor.get(f"/s/{session_id}/console").text,
-            seat_audience("USA", view.seat("USA").holder_key): student.get(f"/s/{session_id}/seat").text,
+            student_audience(view.delegates("USA")[0].key): student.get(f"/s/{session_id}/seat").text,
         }
         for audience, page in pages.items():
             who = instructor if audience == INSTRUCTOR else student
@@ -173,8 +174,17 @@ def test_a_reserved_seat_is_not_for_whoever_asks_first(instructor: TestClient) -
         assert "Carol" not in page and "reserved" in page
         response = mallory.post(f"/join/{code}", data={"member": "FRA", "csrf": csrf(mallory)}, headers=JSON)
         assert response.status_code == 409 and "reserved" in response.json()["error"]
-        join(carol, code, "FRA", "carol")
-    assert service_of(instructor).get(session_id).seat("FRA").holder == "carol"
+        # Typing her name is not enough: a reserved seat is taken only through its personal link.
+        response = mallory.post(
+            f"/join/{code}", data={"member": "FRA", "name": "Carol", "csrf": csrf(mallory)}, headers=JSON
+        )
+        assert response.status_code == 409 and "personal link" in response.json()["error"]
+        settings = instructor.app.state.settings  # type: ignore[attr-defined]
+        link = link_path(settings, session_id, code, "FRA")
+        assert "Carol" in carol.get(link).text
+        taken = carol.post(link, data={"name": "", "csrf": csrf(carol)}, follow_redirects=False)
+        assert taken.status_code == 303, taken.text
+    assert service_of(instructor).get(session_id).seat("FRA").holder == "Carol"
 
 
 def test_a_flood_from_one_address_locks_out_nobody_else(instructor: TestClient) -> None:
@@ -206,7 +216,8 @@ def test_a_name_that_spells_the_csrf_slot_reveals_no_token(instructor: TestClien
     with student_of(instructor) as student:
         join(student, code, "USA", "__csrf__")
     console = instructor.get(f"/s/{session_id}/console").text
-    assert csrf(instructor) not in console.split('data-seat="USA"')[1].split("</tr>")[0].split("<td")[1]
+    row = console.split('data-seat="USA"')[1].split("</tr>")[0]
+    assert '<span dir="auto">__csrf__</span>' in row and f">{csrf(instructor)}<" not in row
 
 
 @pytest.mark.parametrize("action", ["end", "clear", "reset"])
@@ -234,7 +245,7 @@ def test_releasing_a_seat_asks_first(instructor: TestClient) -> None:
     with student_of(instructor) as student:
         join(student, code, "USA")
     asked = instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": csrf(instructor)})
-    assert "Release this seat?" in asked.text and service_of(instructor).get(session_id).seat("USA").claimed
+    assert "Release this delegation?" in asked.text and service_of(instructor).get(session_id).seat("USA").claimed
     instructor.post(f"/s/{session_id}/seats/USA/release", data={"csrf": csrf(instructor), "confirm": "yes"})
     assert not service_of(instructor).get(session_id).seat("USA").claimed
 

@@ -167,7 +167,7 @@ def test_taken_seats_cannot_be_claimed_twice(instructor: TestClient) -> None:
         response = second.post(f"/join/{code}", data={"member": "USA", "csrf": csrf(second)}, headers=JSON)
         assert response.status_code == 409 and "taken" in response.json()["error"]
         response = first.post(f"/join/{code}", data={"member": "CHN", "csrf": csrf(first)}, headers=JSON)
-        assert response.status_code == 409 and "already hold" in response.json()["error"]
+        assert response.status_code == 409 and "already have a place" in response.json()["error"]
 
 
 def test_instructor_controls_votes_seats_and_voting(instructor: TestClient) -> None:

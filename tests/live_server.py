@@ -23,7 +23,12 @@ class LiveServer:
         shutil.copytree(BUNDLED, self.scenarios)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        settings = Settings(scenarios_dir=self.scenarios, data_dir=root / "data", instructor_token=INSTRUCTOR_TOKEN)
+        settings = Settings(
+            scenarios_dir=self.scenarios,
+            data_dir=root / "data",
+            instructor_token=INSTRUCTOR_TOKEN,
+            port=self.port,  # so that the links the pages print (join, personal links) reach this server
+        )
         self.app = create_app(settings)
         app = self.app
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1)

@@ -304,7 +304,9 @@ def seat_student(
     if action is None:
         raise HTTPException(404, f"no such change to a student; expected one of {', '.join(SEATING_ACTIONS)}")
     target = f"/s/{session_id}/students/{key}/{what}"
-    unconfirmed = _unconfirmed(request, templates, action, confirm, target, session_id)
+    # Refusing a claim that waits for approval is triage, not a loss: it asks nothing.
+    refusing = action is Action.REMOVE and service.get(session_id).student(key).place is Place.PENDING
+    unconfirmed = None if refusing else _unconfirmed(request, templates, action, confirm, target, session_id)
     if unconfirmed is not None:
         return unconfirmed
     view = service.seating(session_id, action, key)

@@ -219,6 +219,7 @@ class SessionService:
         address: str | None = None,
         device: str | None = None,
         via_link: bool = False,
+        per_address: int = 0,
     ) -> Seated:
         """Give a place in a delegation to a visitor who has none in this session yet: seated at once, or
         waiting for the instructor when each claim needs approval (a personal link seats directly).
@@ -232,6 +233,7 @@ class SessionService:
             address=address,
             device=token_hash(device) if device else None,
             via_link=via_link,
+            per_address=per_address,
         )
         return self._join(session_id, Action.CLAIM, request)
 
@@ -243,11 +245,17 @@ class SessionService:
         *,
         address: str | None = None,
         device: str | None = None,
+        per_address: int = 0,
     ) -> Seated:
         """Let a visitor watch the session live on their own device, without a delegation."""
         if held is not None:
             raise Conflict("you already have a place in this session")
-        request = Request(name=clean_name(name), address=address, device=token_hash(device) if device else None)
+        request = Request(
+            name=clean_name(name),
+            address=address,
+            device=token_hash(device) if device else None,
+            per_address=per_address,
+        )
         return self._join(session_id, Action.OBSERVE, request)
 
     def _join(self, session_id: str, action: Action, request: Request) -> Seated:

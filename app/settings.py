@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     session_ended_ttl_hours: float = Field(default=24.0, gt=0, description="How long an ended session is kept")
     session_idle_ttl_hours: float = Field(default=72.0, gt=0, description="How long a session with no change is kept")
     joins_per_minute: int = Field(default=60, ge=1, description="Seat claims allowed per client address per minute")
+    places_per_address: int = Field(
+        default=2,
+        ge=0,
+        description="Places (seats, claims waiting, observers) one network address may hold in a session; 0: no limit "
+        "(set 0 when students reach the server through one shared address, such as a proxy not set as trusted)",
+    )
     heartbeat_seconds: float = Field(default=15.0, gt=0)
     streams_per_session: int = Field(
         default=400, ge=1, description="Live event streams one session may have open at once; beyond, 503"

@@ -288,6 +288,7 @@ class Request:
     address: str | None = None
     device: str | None = None
     via_link: bool = False
+    per_address: int = 0  # places one address may hold (0: no limit)
 
 
 Check = Callable[[SessionView, Request], str | None]
@@ -345,6 +346,13 @@ def _may_join(view: SessionView, request: Request) -> str | None:
             request.address and student.address == request.address
         ):
             raise Forbidden("the instructor has blocked this device from joining this session")
+    if request.address and request.per_address:
+        held = sum(1 for s in view.students if s.address == request.address and s.place is not Place.BLOCKED)
+        if held >= request.per_address:
+            return (
+                f"this device's network address already has {held} places in this session; "
+                "ask your instructor to remove one you no longer use"
+            )
     if view.join_mode is JoinMode.LOCKED and not request.via_link:
         return "joining is locked; ask your instructor for your delegation's personal link"
     if len(view.students) >= STUDENTS_MAX:

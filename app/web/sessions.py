@@ -627,6 +627,7 @@ def claim_seat(
         held=held.key if held else None,
         address=_joining_address(request),
         device=_device_token(request, view),
+        per_address=request.app.state.settings.places_per_address,
     )
     return _seated(request, view, seated.token)
 
@@ -655,6 +656,7 @@ def observe(
         held=held.key if held else None,
         address=_joining_address(request),
         device=_device_token(request, view),
+        per_address=request.app.state.settings.places_per_address,
     )
     return _seated(request, view, joined.token)
 
@@ -710,6 +712,7 @@ def claim_by_link(
         held=held.key if held else None,
         address=_joining_address(request),
         device=_device_token(request, view),
+        per_address=request.app.state.settings.places_per_address,
         via_link=True,
     )
     return _seated(request, view, seated.token)

@@ -312,3 +312,19 @@ def test_a_waiting_students_stream_turns_into_their_seat_when_let_in(instructor:
     act(instructor, session_id, key, "approve")
     after = renderer.payload(service.get(session_id), audience, {})
     assert "United States" in after and 'name=\\"vote\\" value=\\"yes\\"' in after
+
+
+def test_one_address_dropping_its_cookies_takes_two_places_not_the_council(instructor: TestClient) -> None:
+    _, code = start(instructor, "council-2026")
+    seats = [s.code for s in service_of(instructor).by_join_code(code).seats]
+    answers = []
+    for member in seats[:5]:
+        with device(instructor, "10.0.0.66") as script:  # a fresh browser each time: no cookies kept
+            response = script.post(
+                f"/join/{code}", data={"member": member, "csrf": csrf(script)}, headers=JSON, follow_redirects=False
+            )
+            answers.append((response.status_code, response.text))
+    assert [status for status, _ in answers] == [303, 303, 409, 409, 409]
+    assert "already has 2 places" in answers[2][1]
+    with device(instructor, "10.0.0.67") as classmate:
+        join(classmate, code, seats[5])

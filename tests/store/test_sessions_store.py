@@ -9,16 +9,16 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from app.domain.errors import Conflict, NotFound
+from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.scenario import Scenario
-from app.domain.session import Action, SessionView, Status
+from app.domain.session import Action, JoinMode, Place, SessionView, Status
 from app.domain.votes import Vote
 from app.exports import result_json
 from app.live import Broker
 from app.scenarios import load_file
 from app.sessions import SessionService
 from app.store.database import make_engine
-from app.store.sessions import SessionStore
+from app.store.sessions import SessionStore, token_hash
 from app.store.tables import seats
 from tests.conftest import BUNDLED
 
@@ -168,3 +168,52 @@ def test_export_json_has_votes_times_outcome_and_audit(store: SessionService) ->
     assert usa["vote"] == "yes" and usa["cast_at"]
     assert data["outcome"]["outcome"] == "adopted"
     assert data["audit"][-1]["action"] == "vote"
+
+
+def test_students_their_places_and_the_voter_survive_a_restart(database_url: str) -> None:
+    """Everything seating decides is written: a restarted server knows every student, waiting, watching or blocked."""
+    engine = make_engine(database_url)
+    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    session = opened(service, "dec", SCENARIO)
+    service.set_seat_size(session.id, 2)
+    ann = service.claim(session.id, "USA", "Ann", held=None, address="10.0.0.2")
+    bob = service.claim(session.id, "USA", "Bob", held=None, address="10.0.0.3")
+    service.set_join_mode(session.id, JoinMode.APPROVE)
+    waiting = service.claim(session.id, "CHN", "Cai", held=None)
+    watcher = service.observe(session.id, "Olu", held=None)
+    mallory = service.claim(session.id, "FRA", "Mallory", held=None, address="10.0.0.66")
+    view = service.get(session.id)
+    bob_key = view.student_for_token_hash(token_of(bob.token)).key  # type: ignore[union-attr]
+    service.hand_vote(session.id, ann.token, bob_key)
+    mallory_key = view.student_for_token_hash(token_of(mallory.token)).key  # type: ignore[union-attr]
+    service.seating(session.id, Action.BLOCK, mallory_key)
+    service.student_vote_sync(session.id, bob.token, Vote.YES, None)
+    before = service.get(session.id)
+    service.close()
+    engine.dispose()
+
+    engine = make_engine(database_url)
+    again = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    try:
+        after = again.get(session.id)
+        assert after.students == before.students and after.seats == before.seats
+        assert after.join_mode is JoinMode.APPROVE and after.seat_size == 2
+        assert after.seat("USA").holder == "Bob" and after.seat("USA").vote is Vote.YES
+        assert [s.place for s in after.students] == [
+            Place.SEATED,
+            Place.SEATED,
+            Place.PENDING,
+            Place.OBSERVER,
+            Place.BLOCKED,
+        ]
+        assert again.seat_for_token(session.id, waiting.token) is None
+        assert again.student_for_token(session.id, watcher.token).place is Place.OBSERVER  # type: ignore[union-attr]
+        with pytest.raises(Forbidden, match="blocked"):
+            again.claim(session.id, "GBR", None, held=None, address="10.0.0.66")
+    finally:
+        again.close()
+        engine.dispose()
+
+
+def token_of(token: str) -> str:
+    return token_hash(token)

@@ -1,0 +1,1082 @@
+"""A meeting of the Council, from the provisional agenda to the last draft: pure, like ``decide``.
+
+A meeting is its plan (the provisional agenda, the invitations asked for, the drafts and their
+amendments) and the acts done in it, in order. ``apply`` takes a meeting and one act and returns the
+meeting after it, or refuses the act with the reason; the state (where the meeting stands, the
+question before the Council, the speakers list, the motions pending, the record) is a fold over the
+acts (``replay``), so the live view, the record and a replay after a restart come from one place.
+
+The rules, each cited in the record where it applies:
+
+- Rule 9: the first item is the adoption of the agenda. It is adopted without a vote unless a member
+  objects; then it is a procedural vote (nine in favour, no veto, Art. 27(2)). Not adopted, the
+  meeting does not convene.
+- Rules 37 and 39 (Arts. 31, 32): an invitation is agreed without a vote unless a member objects;
+  then a procedural vote.
+- Rule 27: the President calls speakers in the order they asked for the floor.
+- Rule 30: a point of order is ruled on at once; a challenged ruling is put to the Council and
+  stands unless overruled (nine votes to overrule: a procedural decision).
+- Rule 33: motions to suspend, adjourn, adjourn to a day or hour, refer, postpone and to introduce
+  an amendment take precedence in that order over principal motions and drafts; a motion of higher
+  precedence is decided first; the first two are put without debate. All are procedural.
+- Rules 32, 35, 36: drafts are voted in the order submitted, each after its amendments, the one
+  furthest removed in substance first (the President may rule another order); a draft or an
+  amendment may be withdrawn until it is voted on; parts are voted separately on request unless the
+  sponsor objects, and then the request is a procedural vote.
+- The preliminary question: when members disagree whether a question is procedural, that question
+  is itself decided as a substantive matter (a permanent member's "no" keeps the main question
+  substantive: the "double veto", Czechoslovak question, 24 May 1948); then the main question is
+  voted under the rule that came out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.domain.errors import Conflict, Forbidden, InvalidRequest
+from app.domain.rules import Outcome, decide
+from app.domain.scenario import CHARTER_THRESHOLD, Member
+from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+PRESIDENT = "president"
+DEFAULT_SPEAKING_SECONDS = 180
+
+
+# The plan: what a scenario file says the meeting will take up.
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Invitation(_Strict):
+    """A state not on the Council (rule 37, Arts. 31 and 32) or a briefer (rule 39) asked to take part."""
+
+    rule: Literal[37, 39] = Field(description="37: a member of the United Nations; 39: a briefer.")
+    who: Text
+
+
+class Amendment(_Strict):
+    symbol: Text
+    sponsors: list[Code] = Field(default_factory=list)
+    summary: LongText | None = None
+
+
+class DraftMatter(StrEnum):
+    PROCEDURAL = "procedural"
+    SUBSTANTIVE = "substantive"
+    CONTESTED = "contested"  # members disagree: the preliminary question is put first
+
+
+class Draft(_Strict):
+    """A draft resolution (or a principal motion), with its amendments in the order submitted."""
+
+    symbol: Text
+    sponsors: list[Code] = Field(default_factory=list)
+    summary: LongText | None = None
+    paragraphs: list[LongText] = Field(default_factory=list, description="Operative paragraphs, for separate votes.")
+    matter: DraftMatter = DraftMatter.SUBSTANTIVE
+    chapter: Chapter | None = None
+    amendments: list[Amendment] = Field(default_factory=list)
+
+
+class MeetingPlan(_Strict):
+    """What the meeting will take up. A plan with no drafts is a meeting on its agenda alone."""
+
+    agenda: list[Text] = Field(default_factory=list, description="The provisional agenda, after its adoption.")
+    invitations: list[Invitation] = Field(default_factory=list)
+    drafts: list[Draft] = Field(default_factory=list)
+    speaking_seconds: int = Field(default=DEFAULT_SPEAKING_SECONDS, ge=10, le=3600)
+
+
+# What can be put to the vote, and the motions of rule 33.
+
+
+class QuestionKind(StrEnum):
+    AGENDA = "agenda"
+    INVITATION = "invitation"
+    MOTION = "motion"
+    CHALLENGE = "challenge"
+    PRELIMINARY = "preliminary"
+    AMENDMENT = "amendment"
+    SEPARATE_REQUEST = "separate_request"
+    PART = "part"
+    DRAFT = "draft"
+
+
+class MotionKind(StrEnum):
+    """Rule 33's motions, in their order of precedence."""
+
+    SUSPEND = "suspend"
+    ADJOURN = "adjourn"
+    ADJOURN_TO = "adjourn_to"
+    REFER = "refer"
+    POSTPONE = "postpone"
+    AMEND = "amend"
+
+    @property
+    def precedence(self) -> int:
+        """1 (to suspend) comes before 6 (to introduce an amendment)."""
+        return list(MotionKind).index(self) + 1
+
+    @property
+    def without_debate(self) -> bool:
+        return self in (MotionKind.SUSPEND, MotionKind.ADJOURN)
+
+
+MOTION_WORDS = {
+    MotionKind.SUSPEND: "to suspend the meeting",
+    MotionKind.ADJOURN: "to adjourn the meeting",
+    MotionKind.ADJOURN_TO: "to adjourn the meeting to a certain day or hour",
+    MotionKind.REFER: "to refer the matter to a committee, the Secretary-General or a rapporteur",
+    MotionKind.POSTPONE: "to postpone discussion of the question",
+    MotionKind.AMEND: "to introduce an amendment",
+}
+
+
+class Phase(StrEnum):
+    AGENDA = "agenda"  # the provisional agenda is before the Council
+    INVITATIONS = "invitations"
+    DEBATE = "debate"
+    VOTING = "voting"
+    SUSPENDED = "suspended"
+    NOT_CONVENED = "not_convened"
+    ADJOURNED = "adjourned"
+    CLOSED = "closed"
+
+
+ENDED = frozenset({Phase.NOT_CONVENED, Phase.ADJOURNED, Phase.CLOSED})
+
+
+class Act(StrEnum):
+    """Everything that can happen in a meeting; each is recorded under its value."""
+
+    NO_OBJECTION = "no_objection"  # the President: adopted (agreed) without objection
+    OBJECT = "object"  # a member objects to what is proposed without a vote
+    PUT = "put"  # the President puts the next question to the vote
+    VOTE = "vote"
+    CLOSE_VOTE = "close_vote"
+    PROCEED = "proceed"  # the President moves on: to the debate, to the voting, to the next draft
+    REQUEST_FLOOR = "request_floor"
+    NEXT_SPEAKER = "next_speaker"
+    EXTEND = "extend"
+    YIELD = "yield"
+    MOVE = "move"  # a rule 33 motion
+    WITHDRAW = "withdraw"
+    POINT_OF_ORDER = "point_of_order"
+    RULE = "rule"  # the President's ruling on a point of order
+    CHALLENGE = "challenge"
+    SUBMIT_AMENDMENT = "submit_amendment"
+    ACCEPT_AMENDMENT = "accept_amendment"  # the President (the instructor) lets it be put
+    ORDER_AMENDMENTS = "order_amendments"
+    REQUEST_SEPARATE = "request_separate"
+    SKIP = "skip"
+    RESUME = "resume"
+    CLOSE_MEETING = "close_meeting"
+
+
+@dataclass(frozen=True)
+class Deed:
+    """One act: who did it (a member's code, or ``PRESIDENT``), when, and what it names."""
+
+    act: Act
+    by: str
+    at: dt.datetime
+    vote: Vote | None = None
+    motion: MotionKind | None = None
+    subject: str | None = None  # a draft's or amendment's symbol, a motion's id, a part's number
+    text: str | None = None  # what a member says: a point of order, a ruling, an amendment, a day
+    order: tuple[str, ...] = ()  # amendments in the order the President rules
+    seconds: int | None = None
+    part: int | None = None  # a draft's operative paragraph, counted from 1
+
+
+@dataclass(frozen=True)
+class Question:
+    """Something put to the vote: what, under which rule, as which matter, and (once closed) the outcome."""
+
+    number: int
+    kind: QuestionKind
+    text: str
+    rule: str
+    matter: Matter
+    opened_at: dt.datetime
+    subject: str | None = None
+    chapter: Chapter | None = None
+    votes: Mapping[str, Vote] = field(default_factory=dict)
+    outcome: Outcome | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def adopted(self) -> bool:
+        return self.outcome is not None and self.outcome.outcome is OutcomeKind.ADOPTED
+
+
+@dataclass(frozen=True)
+class Motion:
+    id: str
+    kind: MotionKind
+    by: str
+    at: dt.datetime
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PointOfOrder:
+    by: str
+    text: str
+    at: dt.datetime
+    ruling: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    member: str
+    started_at: dt.datetime
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the record: when, who, what happened, the rule applied, and the vote if there was one."""
+
+    at: dt.datetime
+    by: str
+    what: str
+    rule: str = ""
+    question: Question | None = None
+
+
+class ItemStatus(StrEnum):
+    PENDING = "pending"
+    WITHDRAWN = "withdrawn"
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not_adopted"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A draft or an amendment as the meeting knows it: where it stands."""
+
+    symbol: str
+    kind: Literal["draft", "amendment"]
+    sponsors: tuple[str, ...]
+    summary: str | None
+    draft: str | None = None  # the draft an amendment amends
+    status: ItemStatus = ItemStatus.PENDING
+    accepted: bool = True  # an amendment submitted from the floor waits for the President
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Where a meeting stands. Build one with ``start`` and change it only with ``apply``."""
+
+    plan: MeetingPlan
+    members: tuple[Member, ...]
+    required: int
+    phase: Phase
+    invitation: int = 0  # the next invitation to settle
+    objection_open: bool = True  # the President has asked "is there any objection?" on the current step
+    objectors: tuple[str, ...] = ()
+    question: Question | None = None
+    questions: tuple[Question, ...] = ()  # every question closed, in order
+    motions: tuple[Motion, ...] = ()
+    point: PointOfOrder | None = None
+    speakers: tuple[str, ...] = ()
+    speaker: Speaker | None = None
+    items: tuple[Item, ...] = ()
+    amendment_order: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    separate: tuple[tuple[str, int, str], ...] = ()  # (draft, paragraph, requested by) granted
+    separate_asked: tuple[str, int, str] | None = None  # a request the sponsor may still object to
+    matter_of: Mapping[str, Matter] = field(default_factory=dict)  # a contested draft's matter, once decided
+    invited: tuple[str, ...] = ()  # who was invited to take part, by vote or without objection
+    challengers: tuple[str, ...] = ()  # members who challenged the President's ruling on the point of order
+    resume_to: Phase | None = None  # where a suspended meeting goes on
+    record: tuple[Entry, ...] = ()
+    acts: int = 0
+
+    # Reading
+
+    @property
+    def ended(self) -> bool:
+        return self.phase in ENDED
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(m.code for m in self.members)
+
+    def member(self, code: str) -> Member:
+        for member in self.members:
+            if member.code == code:
+                return member
+        raise InvalidRequest("member", f"no member {code!r} on this council")
+
+    def item(self, symbol: str) -> Item:
+        for item in self.items:
+            if item.symbol == symbol:
+                return item
+        raise InvalidRequest("subject", f"no draft or amendment {symbol!r} before the Council")
+
+    def pending_motion(self) -> Motion | None:
+        """The motion the President must put first: the highest precedence, then the first moved (rule 33)."""
+        if not self.motions:
+            return None
+        return min(self.motions, key=lambda m: (m.kind.precedence, self.motions.index(m)))
+
+    def next_vote(self) -> tuple[QuestionKind, str] | None:
+        """In the voting phase, the next draft, amendment, part or preliminary question to put, by rules 32 and 36."""
+        for draft in (i for i in self.items if i.kind == "draft" and i.status is ItemStatus.PENDING):
+            plan = self._draft_plan(draft.symbol)
+            if plan is not None and plan.matter is DraftMatter.CONTESTED and draft.symbol not in self.matter_of:
+                return QuestionKind.PRELIMINARY, draft.symbol
+            for amendment in self.amendments_in_order(draft.symbol):
+                if amendment.status is ItemStatus.PENDING:
+                    return QuestionKind.AMENDMENT, amendment.symbol
+            for drafted, paragraph, _ in self.separate:
+                if drafted == draft.symbol and not self._part_voted(drafted, paragraph):
+                    return QuestionKind.PART, f"{drafted}#{paragraph}"
+            return QuestionKind.DRAFT, draft.symbol
+        return None
+
+    def amendments_in_order(self, draft: str) -> list[Item]:
+        """A draft's accepted amendments in the order the President ruled, else in the order submitted."""
+        mine = [i for i in self.items if i.kind == "amendment" and i.draft == draft and i.accepted]
+        ruled = self.amendment_order.get(draft, ())
+        return sorted(mine, key=lambda i: (ruled.index(i.symbol) if i.symbol in ruled else len(ruled), mine.index(i)))
+
+    def _part_voted(self, draft: str, paragraph: int) -> bool:
+        return any(q.kind is QuestionKind.PART and q.subject == f"{draft}#{paragraph}" for q in self.questions)
+
+    def _draft_plan(self, symbol: str) -> Draft | None:
+        return next((d for d in self.plan.drafts if d.symbol == symbol), None)
+
+    def matter_for(self, symbol: str) -> Matter:
+        """The matter a draft (and its amendments and parts) is voted as."""
+        plan = self._draft_plan(symbol)
+        if plan is None:
+            return Matter.PROCEDURAL
+        if plan.matter is DraftMatter.CONTESTED:
+            return self.matter_of.get(symbol, Matter.SUBSTANTIVE)
+        return Matter(plan.matter.value)
+
+    def remaining(self, now: dt.datetime) -> int | None:
+        """Seconds the current speaker has left (negative: over time), or None when nobody speaks."""
+        if self.speaker is None:
+            return None
+        return self.speaker.seconds - int((now - self.speaker.started_at).total_seconds())
+
+    def outcomes(self) -> list[tuple[Question, Outcome]]:
+        return [(q, q.outcome) for q in self.questions if q.outcome is not None]
+
+
+def start(plan: MeetingPlan, members: Sequence[Member], at: dt.datetime, required: int = CHARTER_THRESHOLD) -> Meeting:
+    """The meeting as the President opens it: the provisional agenda is before the Council (rule 9)."""
+    items: list[Item] = []
+    for draft in plan.drafts:
+        items.append(Item(draft.symbol, "draft", tuple(draft.sponsors), draft.summary))
+        items += [
+            Item(a.symbol, "amendment", tuple(a.sponsors), a.summary, draft=draft.symbol) for a in draft.amendments
+        ]
+    opening = Entry(
+        at, PRESIDENT, "The President opens the meeting: the provisional agenda is before the Council.", "rule 9"
+    )
+    return Meeting(plan, tuple(members), required, Phase.AGENDA, items=tuple(items), record=(opening,))
+
+
+def replay(
+    plan: MeetingPlan,
+    members: Sequence[Member],
+    deeds: Iterable[Deed],
+    at: dt.datetime,
+    required: int = CHARTER_THRESHOLD,
+) -> Meeting:
+    """The meeting after ``deeds``: how the live view, the record and a restart all get their state."""
+    meeting = start(plan, members, at, required)
+    for deed in deeds:
+        meeting = apply(meeting, deed)
+    return meeting
+
+
+# Changing
+
+
+def apply(meeting: Meeting, deed: Deed) -> Meeting:
+    """The meeting after ``deed``, or ``Conflict`` (not now), ``Forbidden`` (not by whom) with the reason."""
+    if meeting.ended:
+        raise Conflict("the meeting is over")
+    if deed.by != PRESIDENT and deed.by not in meeting.codes:
+        raise Forbidden(f"{deed.by!r} is neither the President nor a member of the Council")
+    point = meeting.point
+    if point is not None and point.ruling is not None and not meeting.challengers and deed.by == PRESIDENT:
+        meeting = replace(meeting, point=None)  # an unchallenged ruling stands once the President moves on
+    after = _HANDLERS[deed.act](meeting, deed)
+    return replace(after, acts=meeting.acts + 1)
+
+
+def _president(deed: Deed) -> None:
+    if deed.by != PRESIDENT:
+        raise Forbidden("only the President may do this")
+
+
+def _member(deed: Deed) -> None:
+    if deed.by == PRESIDENT:
+        raise Forbidden("a member does this, from their seat")
+
+
+def _no_vote_under_way(meeting: Meeting, what: str) -> None:
+    if meeting.question is not None:
+        raise Conflict(f"a vote is under way; {what} waits until it is over")
+
+
+def _log(
+    meeting: Meeting, deed: Deed, what: str, rule: str = "", question: Question | None = None
+) -> tuple[Entry, ...]:
+    return (*meeting.record, Entry(deed.at, deed.by, what, rule, question))
+
+
+def _who(meeting: Meeting, code: str) -> str:
+    return "The President" if code == PRESIDENT else meeting.member(code).name
+
+
+# What is proposed without a vote: the agenda, an invitation, a request for separate votes.
+
+
+def _without_vote(meeting: Meeting) -> str | None:
+    """What the President proposes to settle without a vote right now, if anything."""
+    if meeting.question is not None:
+        return None
+    if meeting.phase is Phase.AGENDA:
+        return "agenda"
+    if meeting.phase is Phase.INVITATIONS and meeting.invitation < len(meeting.plan.invitations):
+        return "invitation"
+    if meeting.separate_asked is not None:
+        return "separate"
+    return None
+
+
+def _objection(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    what = _without_vote(meeting)
+    if what is None:
+        raise Conflict("nothing is proposed without a vote just now")
+    if what == "separate":
+        assert meeting.separate_asked is not None
+        draft, _, _ = meeting.separate_asked
+        if deed.by not in meeting.item(draft).sponsors:
+            raise Forbidden("only a sponsor of the draft can object to voting its parts separately (rule 32)")
+    if deed.by in meeting.objectors:
+        raise Conflict(f"{meeting.member(deed.by).name} has already objected")
+    text = {
+        "agenda": "objects to the adoption of the agenda",
+        "invitation": "objects to the invitation",
+        "separate": "objects, as a sponsor, to voting parts of the draft separately",
+    }[what]
+    return replace(
+        meeting,
+        objectors=(*meeting.objectors, deed.by),
+        record=_log(meeting, deed, f"{_who(meeting, deed.by)} {text}."),
+    )
+
+
+def _no_objection(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    what = _without_vote(meeting)
+    if what is None:
+        raise Conflict("nothing is proposed without a vote just now")
+    if meeting.objectors:
+        names = ", ".join(meeting.member(c).name for c in meeting.objectors)
+        raise Conflict(f"{names} objected: the question must be put to the vote")
+    if what == "agenda":
+        return _agenda_adopted(meeting, deed, "The agenda is adopted without objection.", None)
+    if what == "invitation":
+        invitation = meeting.plan.invitations[meeting.invitation]
+        return _invitation_settled(meeting, deed, True, None, f"{invitation.who} is invited without objection.")
+    assert meeting.separate_asked is not None
+    return _separate_settled(meeting, deed, True, None)
+
+
+def _agenda_adopted(meeting: Meeting, deed: Deed, what: str, question: Question | None) -> Meeting:
+    phase = Phase.INVITATIONS if meeting.plan.invitations else Phase.DEBATE
+    return replace(meeting, phase=phase, objectors=(), record=_log(meeting, deed, what, "rule 9", question))
+
+
+def _invitation_settled(meeting: Meeting, deed: Deed, invited: bool, question: Question | None, what: str) -> Meeting:
+    invitation = meeting.plan.invitations[meeting.invitation]
+    rule = "rule 37; Arts. 31 and 32" if invitation.rule == 37 else "rule 39"
+    after = replace(
+        meeting,
+        invitation=meeting.invitation + 1,
+        invited=(*meeting.invited, invitation.who) if invited else meeting.invited,
+        objectors=(),
+        record=_log(meeting, deed, what, rule, question),
+    )
+    if after.invitation >= len(after.plan.invitations):
+        after = replace(after, phase=Phase.DEBATE)
+    return after
+
+
+def _separate_settled(meeting: Meeting, deed: Deed, granted: bool, question: Question | None) -> Meeting:
+    assert meeting.separate_asked is not None
+    draft, paragraph, by = meeting.separate_asked
+    what = (
+        f"Paragraph {paragraph} of {draft} will be voted on separately."
+        if granted
+        else f"The request to vote paragraph {paragraph} of {draft} separately is rejected."
+    )
+    separate = (*meeting.separate, (draft, paragraph, by)) if granted else meeting.separate
+    return replace(
+        meeting,
+        separate=separate,
+        separate_asked=None,
+        objectors=(),
+        record=_log(meeting, deed, what, "rule 32", question),
+    )
+
+
+# Putting a question, voting, closing the vote.
+
+
+def _put(meeting: Meeting, deed: Deed) -> Meeting:
+    """The President puts the question the state calls for: a contested step, the motion of highest
+    precedence, a challenged ruling, or (in the voting phase) the next draft, amendment or part."""
+    _president(deed)
+    _no_vote_under_way(meeting, "another vote")
+    if meeting.point is not None and meeting.point.ruling is None:
+        raise Conflict("a point of order is before the President: rule on it first (rule 30)")
+    question = _next_question(meeting, deed)
+    if question is None:
+        raise Conflict("there is no question to put to the vote just now")
+    return replace(
+        meeting,
+        question=question,
+        speaker=None,
+        record=_log(meeting, deed, f"The President puts to the vote: {question.text}", question.rule),
+    )
+
+
+def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
+    number = len(meeting.questions) + 1
+
+    def q(
+        kind: QuestionKind, text: str, rule: str, matter: Matter = Matter.PROCEDURAL, subject: str | None = None
+    ) -> Question:
+        chapter = None
+        if subject is not None and kind in (QuestionKind.DRAFT, QuestionKind.AMENDMENT, QuestionKind.PART):
+            draft = meeting.item(subject.split("#")[0])
+            plan = meeting._draft_plan(draft.draft or draft.symbol)
+            chapter = plan.chapter if plan else None
+        return Question(number, kind, text, rule, matter, deed.at, subject, chapter)
+
+    if meeting.point is not None and meeting.point.ruling is not None and meeting.challengers:
+        return q(
+            QuestionKind.CHALLENGE,
+            f'the challenge to the President\'s ruling ("{meeting.point.ruling}"): shall it be overruled?',
+            "rule 30; Art. 27(2)",
+        )
+    what = _without_vote(meeting)
+    if what is not None:
+        if not meeting.objectors:
+            raise Conflict("nobody has objected: the President declares it agreed without a vote")
+        if what == "agenda":
+            return q(QuestionKind.AGENDA, "the adoption of the provisional agenda", "rule 9; Art. 27(2)")
+        if what == "invitation":
+            invitation = meeting.plan.invitations[meeting.invitation]
+            rule = "rule 37; Arts. 31, 32 and 27(2)" if invitation.rule == 37 else "rule 39; Art. 27(2)"
+            return q(QuestionKind.INVITATION, f"the invitation of {invitation.who}", rule)
+        assert meeting.separate_asked is not None
+        draft, paragraph, _ = meeting.separate_asked
+        return q(
+            QuestionKind.SEPARATE_REQUEST,
+            f"the request to vote paragraph {paragraph} of {draft} separately",
+            "rule 32; Art. 27(2)",
+        )
+    motion = meeting.pending_motion()
+    if motion is not None:
+        words = MOTION_WORDS[motion.kind] + (f" ({motion.text})" if motion.text else "")
+        return q(
+            QuestionKind.MOTION,
+            f"the motion {words}, moved by {meeting.member(motion.by).name}",
+            f"rule 33({motion.kind.precedence}); Art. 27(2)",
+            subject=motion.id,
+        )
+    if meeting.phase is Phase.VOTING:
+        upcoming = meeting.next_vote()
+        if upcoming is None:
+            return None
+        kind, subject = upcoming
+        if kind is QuestionKind.PRELIMINARY:
+            return q(
+                kind,
+                f"the preliminary question: is the vote on {subject} a procedural matter?",
+                "Art. 27(3): the preliminary question is itself substantive",
+                Matter.SUBSTANTIVE,
+                subject,
+            )
+        if kind is QuestionKind.AMENDMENT:
+            amendment = meeting.item(subject)
+            return q(
+                kind,
+                f"the amendment {subject} to {amendment.draft}",
+                "rules 31 and 36",
+                meeting.matter_for(amendment.draft or ""),
+                subject,
+            )
+        if kind is QuestionKind.PART:
+            drafted, part = subject.split("#")
+            return q(
+                kind,
+                f"paragraph {part} of {drafted}, voted separately",
+                "rule 32",
+                meeting.matter_for(drafted),
+                subject,
+            )
+        return q(kind, f"the draft resolution {subject}", "rule 32", meeting.matter_for(subject), subject)
+    return None
+
+
+def _vote(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    if meeting.question is None:
+        raise Conflict("no question is being voted on")
+    if deed.vote is None or deed.vote is Vote.UNDECIDED:
+        raise InvalidRequest("vote", "a member votes yes, no or abstains")
+    votes = dict(meeting.question.votes) | {deed.by: deed.vote}
+    return replace(meeting, question=replace(meeting.question, votes=votes))
+
+
+def _close_vote(meeting: Meeting, deed: Deed) -> Meeting:
+    """Count the votes (a member who did not vote did not participate) and do what the result decides."""
+    _president(deed)
+    question = meeting.question
+    if question is None:
+        raise Conflict("no question is being voted on")
+    votes = {m.code: question.votes.get(m.code, Vote.NOT_PARTICIPATING) for m in meeting.members}
+    outcome = decide(meeting.members, votes, question.matter, meeting.required, question.chapter)
+    closed = replace(question, votes=votes, outcome=outcome, closed_at=deed.at)
+    after = replace(meeting, question=None, questions=(*meeting.questions, closed))
+    return _EFFECTS[closed.kind](after, deed, closed)
+
+
+def _result_words(question: Question) -> str:
+    assert question.outcome is not None
+    c = question.outcome.counts
+    tally = f"{c.yes} in favour, {c.no} against, {c.abstain} abstaining"
+    if question.outcome.vetoed_by:
+        return f"not adopted ({tally}): the negative vote of a permanent member"
+    return f"{'adopted' if question.adopted else 'not adopted'} ({tally})"
+
+
+def _agenda_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    if question.adopted:
+        return _agenda_adopted(meeting, deed, f"The agenda is adopted by vote: {_result_words(question)}.", question)
+    what = f"The agenda is not adopted: {_result_words(question)}. The meeting does not convene."
+    return replace(
+        meeting,
+        phase=Phase.NOT_CONVENED,
+        objectors=(),
+        record=_log(meeting, deed, what, "rule 9; Art. 27(2)", question),
+    )
+
+
+def _invitation_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    who = meeting.plan.invitations[meeting.invitation].who
+    words = "is invited" if question.adopted else "is not invited"
+    return _invitation_settled(meeting, deed, question.adopted, question, f"{who} {words}: {_result_words(question)}.")
+
+
+def _separate_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    return _separate_settled(meeting, deed, question.adopted, question)
+
+
+def _challenge_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    assert meeting.point is not None
+    if question.adopted:
+        what = f"The President's ruling is overruled: {_result_words(question)}."
+    else:
+        what = f"The President's ruling stands: the challenge is {_result_words(question)}; a ruling stands unless overruled."
+    return replace(meeting, point=None, challengers=(), record=_log(meeting, deed, what, "rule 30", question))
+
+
+MOTION_EFFECTS = {
+    MotionKind.SUSPEND: (Phase.SUSPENDED, "The meeting is suspended."),
+    MotionKind.ADJOURN: (Phase.ADJOURNED, "The meeting is adjourned."),
+    MotionKind.ADJOURN_TO: (Phase.ADJOURNED, "The meeting is adjourned"),
+    MotionKind.REFER: (Phase.CLOSED, "The matter is referred"),
+    MotionKind.POSTPONE: (Phase.CLOSED, "Discussion of the question is postponed"),
+}
+
+
+def _motion_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    motion = next(m for m in meeting.motions if m.id == question.subject)
+    rest = tuple(m for m in meeting.motions if m.id != motion.id)
+    rule = f"rule 33({motion.kind.precedence})"
+    if not question.adopted:
+        what = f"The motion {MOTION_WORDS[motion.kind]} is not carried: {_result_words(question)}."
+        return replace(meeting, motions=rest, record=_log(meeting, deed, what, rule, question))
+    if motion.kind is MotionKind.AMEND:
+        what = f"The motion {MOTION_WORDS[motion.kind]} is carried: {_result_words(question)}. The amendment is before the Council."
+        items = tuple(replace(i, accepted=True) if i.symbol == motion.text else i for i in meeting.items)
+        return replace(meeting, motions=rest, items=items, record=_log(meeting, deed, what, rule, question))
+    phase, words = MOTION_EFFECTS[motion.kind]
+    detail = f" ({motion.text})" if motion.text and motion.kind is not MotionKind.SUSPEND else ""
+    what = f"{words}{detail}: the motion is carried, {_result_words(question)}."
+    # Adjourning or postponing ends the meeting on this item: the motions still pending lapse with it.
+    pending = rest if phase is Phase.SUSPENDED else ()
+    return replace(
+        meeting,
+        phase=phase,
+        motions=pending,
+        speaker=None,
+        resume_to=meeting.phase if phase is Phase.SUSPENDED else None,
+        record=_log(meeting, deed, what, rule, question),
+    )
+
+
+def _preliminary_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    symbol = question.subject or ""
+    matter = Matter.PROCEDURAL if question.adopted else Matter.SUBSTANTIVE
+    if question.adopted:
+        what = f"The preliminary question is adopted ({_result_words(question)}): {symbol} will be voted as a procedural matter."
+    else:
+        what = (
+            f"The preliminary question is {_result_words(question)}: {symbol} will be voted as a substantive matter, "
+            'where a permanent member\'s negative vote is a veto (the "double veto").'
+        )
+    return replace(
+        meeting,
+        matter_of=dict(meeting.matter_of) | {symbol: matter},
+        record=_log(meeting, deed, what, "Art. 27(3)", question),
+    )
+
+
+def _item_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    symbol = question.subject or ""
+    kind = question.kind
+    rule = "Art. 27(2)" if question.matter is Matter.PROCEDURAL else "Art. 27(3)"
+    if kind is QuestionKind.PART:
+        draft, paragraph = symbol.split("#")
+        words = "is retained" if question.adopted else "is deleted from the draft"
+        what = f"Paragraph {paragraph} of {draft} {words}: {_result_words(question)}."
+        return replace(meeting, record=_log(meeting, deed, what, f"rule 32; {rule}", question))
+    status = ItemStatus.ADOPTED if question.adopted else ItemStatus.NOT_ADOPTED
+    items = tuple(replace(i, status=status) if i.symbol == symbol else i for i in meeting.items)
+    noun = "The amendment" if kind is QuestionKind.AMENDMENT else "The draft resolution"
+    what = f"{noun} {symbol} is {_result_words(question)}."
+    if question.outcome is not None and question.outcome.vetoed_by:
+        names = ", ".join(meeting.member(c).name for c in question.outcome.vetoed_by)
+        what = f"{noun} {symbol} is not adopted, owing to the negative vote of {names} ({_result_words(question).split('(')[1].rstrip(')')}): a veto."
+    return replace(meeting, items=items, record=_log(meeting, deed, what, rule, question))
+
+
+_EFFECTS = {
+    QuestionKind.AGENDA: _agenda_voted,
+    QuestionKind.INVITATION: _invitation_voted,
+    QuestionKind.SEPARATE_REQUEST: _separate_voted,
+    QuestionKind.CHALLENGE: _challenge_voted,
+    QuestionKind.MOTION: _motion_voted,
+    QuestionKind.PRELIMINARY: _preliminary_voted,
+    QuestionKind.AMENDMENT: _item_voted,
+    QuestionKind.PART: _item_voted,
+    QuestionKind.DRAFT: _item_voted,
+}
+
+
+# Moving on: from the agenda to the debate, to the voting, to the end.
+
+
+def _proceed(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    _no_vote_under_way(meeting, "moving on")
+    if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
+        raise Conflict("settle the agenda and the invitations first: with or without objection")
+    if meeting.phase is Phase.SUSPENDED:
+        raise Conflict("the meeting is suspended: resume it first")
+    if meeting.phase is Phase.DEBATE:
+        if not any(i.kind == "draft" and i.status is ItemStatus.PENDING for i in meeting.items):
+            raise Conflict("no draft is before the Council; the President can close the meeting")
+        return replace(
+            meeting,
+            phase=Phase.VOTING,
+            speaker=None,
+            record=_log(meeting, deed, "The Council proceeds to the vote.", "rule 32"),
+        )
+    raise Conflict("the Council is already voting: put the next question, or close the meeting")
+
+
+def _resume(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    if meeting.phase is not Phase.SUSPENDED:
+        raise Conflict("the meeting is not suspended")
+    return replace(
+        meeting,
+        phase=meeting.resume_to or Phase.DEBATE,
+        resume_to=None,
+        record=_log(meeting, deed, "The meeting resumes."),
+    )
+
+
+def _close_meeting(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    _no_vote_under_way(meeting, "closing the meeting")
+    if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
+        raise Conflict("the agenda and the invitations are not settled yet")
+    return replace(
+        meeting, phase=Phase.CLOSED, speaker=None, motions=(), record=_log(meeting, deed, "The meeting rises.")
+    )
+
+
+# The floor (rule 27).
+
+
+def _request_floor(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
+        raise Conflict("the speakers list opens with the debate")
+    if deed.by in meeting.speakers or (meeting.speaker is not None and meeting.speaker.member == deed.by):
+        raise Conflict(f"{meeting.member(deed.by).name} is already on the speakers list")
+    what = f"{_who(meeting, deed.by)} asks for the floor."
+    return replace(meeting, speakers=(*meeting.speakers, deed.by), record=_log(meeting, deed, what, "rule 27"))
+
+
+def _next_speaker(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    _no_vote_under_way(meeting, "the debate")
+    urgent = meeting.pending_motion()
+    if urgent is not None and urgent.kind.without_debate:
+        raise Conflict(
+            f"the motion {MOTION_WORDS[urgent.kind]} is decided without debate: put it to the vote first (rule 33)"
+        )
+    if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
+        raise Conflict("the debate has not begun")
+    if not meeting.speakers:
+        raise Conflict("nobody is on the speakers list")
+    first, *rest = meeting.speakers
+    speaker = Speaker(first, deed.at, meeting.plan.speaking_seconds)
+    what = f"The President gives the floor to {_who(meeting, first)}."
+    return replace(meeting, speaker=speaker, speakers=tuple(rest), record=_log(meeting, deed, what, "rule 27"))
+
+
+def _extend(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    if meeting.speaker is None:
+        raise Conflict("nobody has the floor")
+    seconds = deed.seconds or 0
+    if not 1 <= seconds <= 3600:
+        raise InvalidRequest("seconds", "an extension is 1 to 3,600 seconds")
+    speaker = replace(meeting.speaker, seconds=meeting.speaker.seconds + seconds)
+    return replace(
+        meeting,
+        speaker=speaker,
+        record=_log(
+            meeting, deed, f"The President extends the time of {_who(meeting, speaker.member)} by {seconds} seconds."
+        ),
+    )
+
+
+def _yield(meeting: Meeting, deed: Deed) -> Meeting:
+    if meeting.speaker is None:
+        raise Conflict("nobody has the floor")
+    if deed.by not in (PRESIDENT, meeting.speaker.member):
+        raise Forbidden("only the speaker or the President ends a speech")
+    what = f"{_who(meeting, meeting.speaker.member)} yields the floor."
+    return replace(meeting, speaker=None, record=_log(meeting, deed, what, "rule 27"))
+
+
+def _skip(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    if deed.subject not in meeting.speakers:
+        raise Conflict("that member is not on the speakers list")
+    speakers = tuple(c for c in meeting.speakers if c != deed.subject)
+    return replace(
+        meeting,
+        speakers=speakers,
+        record=_log(meeting, deed, f"{_who(meeting, deed.subject)} is taken off the speakers list."),
+    )
+
+
+# Motions (rule 33), withdrawal (rule 35), points of order (rule 30).
+
+
+def _move(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    _no_vote_under_way(meeting, "a motion")
+    if deed.motion is None:
+        raise InvalidRequest("motion", f"say which motion: {', '.join(m.value for m in MotionKind)}")
+    if meeting.phase is Phase.SUSPENDED:
+        raise Conflict("the meeting is suspended")
+    if deed.motion is MotionKind.AMEND:
+        amendment = meeting.item(deed.text or "")
+        if amendment.kind != "amendment" or amendment.accepted or amendment.status is not ItemStatus.PENDING:
+            raise Conflict(
+                "a motion to introduce an amendment names an amendment submitted and not yet before the Council"
+            )
+    if deed.motion in (MotionKind.ADJOURN_TO, MotionKind.POSTPONE, MotionKind.REFER) and not deed.text:
+        raise InvalidRequest("text", "say to what day or hour, or to whom")
+    if any(m.kind is deed.motion and m.text == deed.text for m in meeting.motions):
+        raise Conflict("the same motion is already before the Council")
+    motion = Motion(f"M{meeting.acts + 1}", deed.motion, deed.by, deed.at, deed.text)
+    words = MOTION_WORDS[deed.motion] + (f" ({deed.text})" if deed.text else "")
+    what = f"{_who(meeting, deed.by)} moves {words}."
+    return replace(
+        meeting,
+        motions=(*meeting.motions, motion),
+        record=_log(meeting, deed, what, f"rule 33({deed.motion.precedence})"),
+    )
+
+
+def _withdraw(meeting: Meeting, deed: Deed) -> Meeting:
+    """A motion by its mover, a draft or an amendment by a sponsor, while it has not been voted on (rule 35)."""
+    subject = deed.subject or ""
+    if meeting.question is not None and meeting.question.subject == subject:
+        raise Conflict("it is being voted on: too late to withdraw it")
+    motion = next((m for m in meeting.motions if m.id == subject), None)
+    if motion is not None:
+        if deed.by != motion.by:
+            raise Forbidden("only its mover can withdraw a motion")
+        what = f"{_who(meeting, deed.by)} withdraws the motion {MOTION_WORDS[motion.kind]}."
+        return replace(
+            meeting,
+            motions=tuple(m for m in meeting.motions if m.id != subject),
+            record=_log(meeting, deed, what, "rule 35"),
+        )
+    item = meeting.item(subject)
+    if deed.by not in item.sponsors:
+        raise Forbidden("only a sponsor can withdraw it")
+    if item.status is not ItemStatus.PENDING:
+        raise Conflict(f"{subject} has already been voted on or withdrawn")
+    gone = {subject} | ({i.symbol for i in meeting.items if i.draft == subject} if item.kind == "draft" else set())
+    items = tuple(replace(i, status=ItemStatus.WITHDRAWN) if i.symbol in gone else i for i in meeting.items)
+    what = f"{_who(meeting, deed.by)} withdraws {subject}."
+    return replace(meeting, items=items, record=_log(meeting, deed, what, "rule 35"))
+
+
+def _point_of_order(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    if meeting.point is not None:
+        raise Conflict("a point of order is already before the President")
+    text = (deed.text or "").strip()
+    if not text:
+        raise InvalidRequest("text", "say what the point of order is")
+    point = PointOfOrder(deed.by, text[:500], deed.at)
+    what = f"{_who(meeting, deed.by)} raises a point of order: {point.text}"
+    return replace(meeting, point=point, challengers=(), record=_log(meeting, deed, what, "rule 30"))
+
+
+def _rule(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    if meeting.point is None or meeting.point.ruling is not None:
+        raise Conflict("no point of order waits for a ruling")
+    ruling = (deed.text or "").strip()[:500]
+    if not ruling:
+        raise InvalidRequest("text", "state the ruling")
+    what = f"The President rules: {ruling}"
+    return replace(meeting, point=replace(meeting.point, ruling=ruling), record=_log(meeting, deed, what, "rule 30"))
+
+
+def _challenge(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    if meeting.point is None or meeting.point.ruling is None:
+        raise Conflict("there is no ruling to challenge")
+    if deed.by in meeting.challengers:
+        raise Conflict("already challenged")
+    what = f"{_who(meeting, deed.by)} challenges the President's ruling."
+    return replace(meeting, challengers=(*meeting.challengers, deed.by), record=_log(meeting, deed, what, "rule 30"))
+
+
+# Amendments and separate votes (rules 31, 32, 36).
+
+
+def _submit_amendment(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    draft = meeting.item(deed.subject or "")
+    if draft.kind != "draft" or draft.status is not ItemStatus.PENDING:
+        raise Conflict("amendments are submitted to a draft still before the Council")
+    text = (deed.text or "").strip()
+    if not text:
+        raise InvalidRequest("text", "write the amendment (rule 31: in writing)")
+    number = 1 + sum(1 for i in meeting.items if i.draft == draft.symbol)
+    amendment = Item(
+        f"{draft.symbol}/A{number}", "amendment", (deed.by,), text[:2000], draft=draft.symbol, accepted=False
+    )
+    what = f"{_who(meeting, deed.by)} submits an amendment to {draft.symbol}: {amendment.summary}"
+    return replace(meeting, items=(*meeting.items, amendment), record=_log(meeting, deed, what, "rule 31"))
+
+
+def _accept_amendment(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    amendment = meeting.item(deed.subject or "")
+    if amendment.kind != "amendment" or amendment.accepted:
+        raise Conflict("that amendment is already before the Council")
+    items = tuple(replace(i, accepted=True) if i.symbol == amendment.symbol else i for i in meeting.items)
+    return replace(
+        meeting,
+        items=items,
+        record=_log(meeting, deed, f"The amendment {amendment.symbol} is before the Council.", "rule 31"),
+    )
+
+
+def _order_amendments(meeting: Meeting, deed: Deed) -> Meeting:
+    _president(deed)
+    draft = meeting.item(deed.subject or "")
+    mine = {i.symbol for i in meeting.amendments_in_order(draft.symbol)}
+    if not deed.order or set(deed.order) - mine or len(set(deed.order)) != len(deed.order):
+        raise InvalidRequest("order", f"name the amendments to {draft.symbol}, each once: {', '.join(sorted(mine))}")
+    what = f"The President rules the order of voting on the amendments to {draft.symbol}: {', '.join(deed.order)}."
+    order = dict(meeting.amendment_order) | {draft.symbol: deed.order}
+    return replace(meeting, amendment_order=order, record=_log(meeting, deed, what, "rule 36"))
+
+
+def _request_separate(meeting: Meeting, deed: Deed) -> Meeting:
+    _member(deed)
+    _no_vote_under_way(meeting, "a request for separate votes")
+    draft = meeting.item(deed.subject or "")
+    plan = meeting._draft_plan(draft.symbol)
+    paragraphs = len(plan.paragraphs) if plan else 0
+    if draft.kind != "draft" or draft.status is not ItemStatus.PENDING:
+        raise Conflict("parts are voted separately only on a draft still before the Council")
+    if deed.part is None or not 1 <= deed.part <= paragraphs:
+        raise InvalidRequest("part", f"{draft.symbol} has {paragraphs} operative paragraphs")
+    if meeting.separate_asked is not None or any(d == draft.symbol and p == deed.part for d, p, _ in meeting.separate):
+        raise Conflict("that request is already before the Council")
+    what = f"{_who(meeting, deed.by)} asks that paragraph {deed.part} of {draft.symbol} be voted on separately."
+    return replace(
+        meeting,
+        separate_asked=(draft.symbol, deed.part, deed.by),
+        objectors=(),
+        record=_log(meeting, deed, what, "rule 32"),
+    )
+
+
+_HANDLERS = {
+    Act.NO_OBJECTION: _no_objection,
+    Act.OBJECT: _objection,
+    Act.PUT: _put,
+    Act.VOTE: _vote,
+    Act.CLOSE_VOTE: _close_vote,
+    Act.PROCEED: _proceed,
+    Act.REQUEST_FLOOR: _request_floor,
+    Act.NEXT_SPEAKER: _next_speaker,
+    Act.EXTEND: _extend,
+    Act.YIELD: _yield,
+    Act.SKIP: _skip,
+    Act.MOVE: _move,
+    Act.WITHDRAW: _withdraw,
+    Act.POINT_OF_ORDER: _point_of_order,
+    Act.RULE: _rule,
+    Act.CHALLENGE: _challenge,
+    Act.SUBMIT_AMENDMENT: _submit_amendment,
+    Act.ACCEPT_AMENDMENT: _accept_amendment,
+    Act.ORDER_AMENDMENTS: _order_amendments,
+    Act.REQUEST_SEPARATE: _request_separate,
+    Act.RESUME: _resume,
+    Act.CLOSE_MEETING: _close_meeting,
+}

@@ -57,4 +57,33 @@
     });
   }
   window.addEventListener("popstate", () => update(window.location.search.slice(1), null));
+
+  // A seat in the drawing leads to its delegation's vote: the card scrolls into view, marked, with its
+  // chosen vote focused. The chamber is redrawn after every vote, so one listener on its container
+  // serves the seats it holds now and later.
+  function goToVote(seat) {
+    const ballot = form.querySelector(`fieldset.ballot[data-code="${CSS.escape(seat.dataset.code)}"]`);
+    if (!ballot) return;
+    for (const marked of form.querySelectorAll(".ballot.picked")) marked.classList.remove("picked");
+    ballot.classList.add("picked");
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    ballot.scrollIntoView({ block: "center", behavior: still ? "auto" : "smooth" });
+    (ballot.querySelector("input:checked") || ballot.querySelector("input")).focus({ preventScroll: true });
+  }
+  const chamber = document.querySelector('[data-part="chamber"]');
+  const seatOf = (event) => event.target.closest("g.seat[tabindex]");
+  chamber.addEventListener("click", (event) => {
+    const seat = seatOf(event);
+    if (seat) goToVote(seat);
+  });
+  chamber.addEventListener("keydown", (event) => {
+    const seat = seatOf(event);
+    if (!seat || (event.key !== "Enter" && event.key !== " ")) return;
+    event.preventDefault();
+    goToVote(seat);
+  });
+  form.addEventListener("focusout", (event) => {
+    const ballot = event.target.closest(".ballot.picked");
+    if (ballot && !ballot.contains(event.relatedTarget)) ballot.classList.remove("picked");
+  });
 })();

@@ -138,14 +138,25 @@ def votes_query(votes: Mapping[str, Vote]) -> str:
 
 
 def chamber_context(
-    scenario: Scenario, shown_votes: Mapping[str, str], outcome: Outcome, headline_text: str, *, hidden: bool = False
+    scenario: Scenario,
+    shown_votes: Mapping[str, str],
+    outcome: Outcome,
+    headline_text: str,
+    *,
+    hidden: bool = False,
+    interactive: bool = False,
 ) -> dict[str, Any]:
-    """What the verdict panel and the horseshoe need; the board and the live pages share it."""
+    """What the verdict panel and the horseshoe need; the board and the live pages share it.
+
+    ``interactive`` makes each seat a button that leads to its delegation's vote: only the board has
+    votes to lead to, so a projector's or a student's table stays a picture.
+    """
     names = {m.code: m.name for m in scenario.members}
     return {
         "scenario": scenario,
         "outcome": outcome,
         "hidden": hidden,
+        "interactive": interactive,
         "headline": headline_text,
         "seats": seats(scenario, shown_votes),
         "seat_r": seat_radius(len(scenario.members)),
@@ -162,13 +173,16 @@ BOARD_PARTS = {
     "verdict": "scenarios/_verdict.html",
     "chamber": "scenarios/_table.html",
     "power": "scenarios/_power.html",
+    "tally": "scenarios/_tally.html",
 }
 
 
 def board_parts(env: Environment, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, str]:
-    """The board's verdict and chamber for these votes: the page embeds them, and its script asks for them again."""
+    """The board's verdict, chamber, power and one-line tally for these votes: the page embeds them, and its
+    script asks for them again. Its seats are buttons that lead to their votes."""
     outcome = tally(scenario, votes)
-    context = chamber_context(scenario, {c: v.value for c, v in votes.items()}, outcome, headline(scenario, outcome))
+    shown = {c: v.value for c, v in votes.items()}
+    context = chamber_context(scenario, shown, outcome, headline(scenario, outcome), interactive=True)
     context |= power_context(scenario, votes)
     return {name: env.get_template(template).render(context) for name, template in BOARD_PARTS.items()}
 

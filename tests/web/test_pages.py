@@ -6,8 +6,14 @@ import html
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tests.conftest import GOOD
+from app.domain.rules import tally
+from app.scenarios import load_file
+from app.web.board import chamber_context
+from tests.conftest import BUNDLED, GOOD, ROOT
+
+TEMPLATES = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape())
 
 
 def test_library_lists_scenarios_and_the_broken_file(client: TestClient) -> None:
@@ -39,6 +45,28 @@ def test_votes_in_the_url_convene_the_meeting(client: TestClient) -> None:
     assert 'name="USA" value="yes" checked' in page
     assert "What really happened" in page  # every vote cast: the record shows
     assert "The meeting was not held" in page
+
+
+def test_board_briefs_first_and_names_the_codes_its_table_shows(client: TestClient) -> None:
+    page = client.get("/scenarios/dprk-2019-meeting-not-held").text
+    assert page.index('id="context-heading"') < page.index('id="ballots"')  # the briefing before the ballots
+    assert '<dt>GNQ</dt><dd dir="auto">Equatorial Guinea</dd>' in page
+    assert '<span class="name" dir="auto">Equatorial Guinea</span>' in page
+
+
+def test_only_the_boards_seats_lead_to_their_votes(client: TestClient) -> None:
+    page = client.get("/scenarios/dprk-2019-meeting-not-held").text
+    assert page.count('tabindex="0" role="button"') == 15
+    assert 'aria-label="France, permanent member: Yes — go to its vote"' in page
+    parts = client.get("/scenarios/dprk-2019-meeting-not-held/parts?USA=yes").json()["parts"]
+    assert parts["chamber"].count('role="button"') == 15  # redrawn after a vote, still buttons
+    assert "The meeting convenes</strong> · 9 of 9 in favour" in parts["tally"]
+    # The live pages draw the same table from the same context, for looking at only.
+    scenario = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
+    outcome = tally(scenario)
+    context = chamber_context(scenario, {c: v.value for c, v in scenario.starting_votes.items()}, outcome, "")
+    table = TEMPLATES.get_template("scenarios/_table.html").render(context)
+    assert 'role="img"' in table and "tabindex" not in table and 'role="button"' not in table
 
 
 def test_form_post_without_javascript_redirects_to_the_votes_in_the_url(client: TestClient) -> None:

@@ -118,6 +118,7 @@ class Place(StrEnum):
 # included): a script cannot grow a session without bound.
 SEAT_SIZE_MAX = 6
 STUDENTS_MAX = 400
+BLOCKED_MAX = 200  # devices kept out; beyond this, blocking one forgets the oldest
 
 
 # What a student may answer; absence and "undecided" are the instructor's to record.
@@ -340,13 +341,21 @@ def _votes_differ(target: Callable[[SessionView], Mapping[str, Vote]], already: 
 
 
 def _may_join(view: SessionView, request: Request) -> str | None:
-    """A new student: not a blocked device, joining not locked (a personal link passes), room in the session."""
+    """A new student: not a device that already has a place or was blocked, joining not locked (a personal
+    link passes), room in the session.
+
+    Checked when the change is committed, so parallel claims from one browser cannot each pass. An
+    address counts only where addresses tell devices apart (``per_address`` set): behind one shared
+    address, blocking one student must not keep out the class.
+    """
+    device = view.student_for_token_hash(request.device) if request.device else None
+    if device is not None and device.place is not Place.BLOCKED:
+        raise Conflict("you already have a place in this session; ask the instructor to release it first")
+    by_address = bool(request.address and request.per_address)
     for student in view.in_place(Place.BLOCKED):
-        if (request.device and student.token_hash == request.device) or (
-            request.address and student.address == request.address
-        ):
+        if student is device or (by_address and student.address == request.address):
             raise Forbidden("the instructor has blocked this device from joining this session")
-    if request.address and request.per_address:
+    if by_address:
         held = sum(1 for s in view.students if s.address == request.address and s.place is not Place.BLOCKED)
         if held >= request.per_address:
             return (
@@ -355,7 +364,7 @@ def _may_join(view: SessionView, request: Request) -> str | None:
             )
     if view.join_mode is JoinMode.LOCKED and not request.via_link:
         return "joining is locked; ask your instructor for your delegation's personal link"
-    if len(view.students) >= STUDENTS_MAX:
+    if sum(1 for s in view.students if s.place is not Place.BLOCKED) >= STUDENTS_MAX:
         return "this session is full"
     return None
 
@@ -391,6 +400,13 @@ _PLACE_WORDS = {
     Place.OBSERVER: "an observer",
     Place.BLOCKED: "blocked",
 }
+
+
+def _student_blocked(view: SessionView, request: Request) -> str | None:
+    if request.student is None:
+        return None
+    student = view.student(request.student)
+    return None if student.place is Place.BLOCKED else f"{student.label} is not blocked"
 
 
 def _room_for_pending(view: SessionView, request: Request) -> str | None:
@@ -474,7 +490,7 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.APPROVE: Rule(INSTRUCTOR, _all(_live, _student_is(Place.PENDING), _room_for_pending)),
     Action.REMOVE: Rule(INSTRUCTOR, _all(_live, _student_is(Place.SEATED, Place.PENDING, Place.OBSERVER))),
     Action.BLOCK: Rule(INSTRUCTOR, _all(_live, _student_is(Place.SEATED, Place.PENDING, Place.OBSERVER))),
-    Action.UNBLOCK: Rule(INSTRUCTOR, _all(_live, _student_is(Place.BLOCKED))),
+    Action.UNBLOCK: Rule(INSTRUCTOR, _all(_live, _student_blocked)),
     Action.HAND: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _student_is(Place.SEATED), _new_voter)),
     Action.JOIN_MODE: Rule(INSTRUCTOR, _all(_live, _mode_changes)),
     Action.SEAT_SIZE: Rule(INSTRUCTOR, _all(_live, _size_fits)),
@@ -586,8 +602,8 @@ def apply(
     cast the delegation's vote at this version: a seat released a moment ago cannot vote. A claim
     carries the new token's hash.
     """
-    if role is Role.STUDENT and action is Action.VOTE and request.member is not None:
-        _must_cast(view, request.member, token_hash)  # who may act comes before whether the act changes anything
+    if role is Role.STUDENT:
+        _student_may_act(view, action, request, token_hash)  # who acts comes before whether anything changes
     check(view, action, role, request)
     member, vote, name = request.member, request.vote, request.name
     after = replace(view, version=view.version + 1)
@@ -627,6 +643,16 @@ def apply(
     return Change(after, action, actor, member, detail)
 
 
+def _student_may_act(view: SessionView, action: Action, request: Request, token_hash: str | None) -> None:
+    """A student votes, or hands the vote on, only for the delegation whose vote their token casts."""
+    if action is Action.VOTE and request.member is not None:
+        _must_cast(view, request.member, token_hash)
+    elif action is Action.HAND and request.student is not None:
+        target = view.student(request.student)
+        if target.seat is not None:
+            _must_cast(view, target.seat, token_hash)
+
+
 def _must_cast(view: SessionView, code: str, token_hash: str | None) -> None:
     """A student acts for a delegation only while their token casts its vote."""
     seat = view.seat(code)
@@ -643,7 +669,10 @@ def _joined(
 ) -> tuple[SessionView, str]:
     """A new student: seated (or waiting, when each claim needs approval), or an observer."""
     seat = view.seat(request.member) if action is Action.CLAIM and request.member else None
-    name = request.name or (seat.reserved_for if seat is not None and request.via_link else None)
+    reserved = seat.reserved_for if seat is not None and request.via_link else None
+    if reserved and any(s.name == reserved for s in view.delegates(seat.code if seat else "")):
+        reserved = None  # the link was used again: a second student is not the one it was reserved for
+    name = request.name or reserved
     if seat is None:
         place = Place.OBSERVER
     elif view.join_mode is JoinMode.APPROVE and not request.via_link:
@@ -685,7 +714,10 @@ def _without(view: SessionView, after: SessionView, student: Student) -> Session
 
 def _blocked(view: SessionView, after: SessionView, student: Student) -> SessionView:
     kept = replace(student, place=Place.BLOCKED, seat=None)
-    after = replace(after, students=tuple(kept if s.key == student.key else s for s in view.students))
+    students = tuple(kept if s.key == student.key else s for s in view.students)
+    blocked = [s.key for s in students if s.place is Place.BLOCKED]
+    forgotten = set(blocked[: max(0, len(blocked) - BLOCKED_MAX)])
+    after = replace(after, students=tuple(s for s in students if s.key not in forgotten))
     return replace(after, seats=_with_voters(after))
 
 

@@ -58,7 +58,7 @@ CONFIRMATIONS = {
     Action.RESET: "Reset every vote to the scenario's positions? The votes cast in this session are replaced.",
     Action.RELEASE: "Release this delegation? Its students can no longer vote here and must join again.",
     Action.REMOVE: "Remove this student? They must join again to take part.",
-    Action.BLOCK: "Block this device? The student is removed and this device cannot join this session again.",
+    Action.BLOCK: "Block this device? The student is removed, and this device (and, on a network where each device has its own address, its address) cannot join this session again.",
 }
 
 

@@ -572,11 +572,16 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _session_for_code(request: Request, service: Any, code: str) -> SessionView:
-    """The live session a join code opens; a miss costs the client one of its few guesses."""
+def _session_for_code(request: Request, service: Any, code: str, *, exact: bool = False) -> SessionView:
+    """The live session a join code opens; a miss costs the client one of its few guesses.
+
+    ``exact``: only the code as the projector shows it. A claim must come to that address, the one its
+    join cookie is scoped to: at ``/join/abcdef`` the browser would not send the cookie that says it
+    already has a place (or was blocked). The forms post there; a hand-typed variant is a miss.
+    """
     try:
         view: SessionView = service.by_join_code(normalise_join_code(code))
-        if view.status is Status.ENDED:
+        if view.status is Status.ENDED or (exact and code != view.join_code):
             raise NotFound(NO_SUCH)
     except NotFound:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
@@ -615,7 +620,7 @@ def claim_seat(
 ) -> Response:
     """Take a delegation: the seat token goes into HttpOnly cookies that only this session's pages receive."""
     _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
-    view = _session_for_code(request, service, code)
+    view = _session_for_code(request, service, code, exact=True)
     if member not in {seat.code for seat in view.seats}:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
         raise NotFound(NO_SUCH)
@@ -648,7 +653,7 @@ def observe(
 ) -> Response:
     """Watch the council live from one's own device, without a delegation: for students beyond the seats."""
     _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
-    view = _session_for_code(request, service, code)
+    view = _session_for_code(request, service, code, exact=True)
     held = _held_place(request, service, view)
     joined = service.observe(
         view.id,
@@ -665,7 +670,7 @@ def _linked_session(
     request: Request, service: Any, settings: Settings, code: str, member: str, link: str
 ) -> SessionView:
     """The session and delegation a personal link opens; a wrong link gets the same answer as a wrong code."""
-    view = _session_for_code(request, service, code)
+    view = _session_for_code(request, service, code, exact=request.method == "POST")
     if member not in {seat.code for seat in view.seats} or not link_matches(settings, view.id, member, link):
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
         raise NotFound(NO_SUCH)
@@ -684,6 +689,8 @@ def personal_link_page(
 ) -> Response:
     """A delegation's personal link: one button takes its seat (opening a link changes nothing by itself)."""
     view = _linked_session(request, service, settings, code, member, link)
+    if code != view.join_code:  # to the address the join cookie is sent to
+        return RedirectResponse(f"/join/{view.join_code}/{member}/{link}", status_code=303)
     if _held_place(request, service, view) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
     context = {"session": view, "seat": view.seat(member), "csrf": csrf_token(request), "action": request.url.path}

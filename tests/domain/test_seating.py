@@ -123,10 +123,12 @@ def test_a_blocked_device_is_kept_out_by_its_old_token_and_by_its_address() -> N
     with pytest.raises(Forbidden, match="blocked"):
         join(view, "new" * 8, "CHN", device="mal" * 8)
     with pytest.raises(Forbidden, match="blocked"):
-        join(view, "new" * 8, None, address="10.0.0.66")
-    assert join(view, "new" * 8, "CHN", address="10.0.0.67").seat("CHN").claimed
+        join(view, "new" * 8, None, address="10.0.0.66", per_address=2)
+    # Where addresses do not tell devices apart (no per-address limit), the address keeps nobody out.
+    assert join(view, "new" * 8, None, address="10.0.0.66", per_address=0).in_place(Place.OBSERVER)
+    assert join(view, "new" * 8, "CHN", address="10.0.0.67", per_address=2).seat("CHN").claimed
     view = instructor(view, Action.UNBLOCK, view.in_place(Place.BLOCKED)[0].key)
-    assert join(view, "new" * 8, "CHN", address="10.0.0.66").seat("CHN").claimed
+    assert join(view, "new" * 8, "CHN", address="10.0.0.66", per_address=2).seat("CHN").claimed
 
 
 def test_one_address_holds_a_limited_number_of_places() -> None:
@@ -143,3 +145,19 @@ def test_students_per_delegation_stay_between_one_and_six_and_above_every_delega
         with pytest.raises(Conflict, match=reason):
             apply(view, Action.SEAT_SIZE, Role.INSTRUCTOR, Request(seat_size=size), actor="i", at=AT)
     assert apply(view, Action.SEAT_SIZE, Role.INSTRUCTOR, Request(seat_size=3), actor="i", at=AT).view.room_left("USA")
+
+
+def test_a_device_with_a_place_is_refused_at_commit_whatever_the_handler_saw() -> None:
+    """Parallel claims from one browser each pass the handler's look at its cookie; the table stops them."""
+    view = join(fresh(), "ann" * 8)
+    with pytest.raises(Conflict, match="already have a place"):
+        join(view, "two" * 8, "CHN", device="ann" * 8)
+    with pytest.raises(Conflict, match="already have a place"):
+        join(view, "two" * 8, None, device="ann" * 8)
+
+
+def test_a_non_voter_handing_the_vote_on_hears_who_votes() -> None:
+    view = join(join(fresh(), "ann" * 8), "bob" * 8)
+    to_ann = Request(student=key(view, "ann" * 8))
+    with pytest.raises(Forbidden, match="Ann casts the vote"):
+        apply(view, Action.HAND, Role.STUDENT, to_ann, actor="s", at=AT, token_hash="bob" * 8)

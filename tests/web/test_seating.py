@@ -328,3 +328,50 @@ def test_one_address_dropping_its_cookies_takes_two_places_not_the_council(instr
     assert "already has 2 places" in answers[2][1]
     with device(instructor, "10.0.0.67") as classmate:
         join(classmate, code, seats[5])
+
+
+def test_a_claim_at_a_variant_of_the_code_is_a_miss_so_the_join_cookie_always_counts(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    with device(instructor) as ann:
+        join(ann, code, "FRA", "Ann")
+        for variant in (code.lower(), f"{code[:3]}-{code[3:]}"):
+            response = ann.post(f"/join/{variant}", data={"member": "GBR", "csrf": csrf(ann)}, headers=JSON)
+            assert response.status_code == 404 and NO_SUCH in response.json()["error"], variant
+            observed = ann.post(f"/join/{variant}/observe", data={"csrf": csrf(ann)}, headers=JSON)
+            assert observed.status_code == 404
+        settings = instructor.app.state.settings  # type: ignore[attr-defined]
+        link = link_path(settings, session_id, code, "GBR").replace(code, code.lower())
+        assert ann.post(link, data={"csrf": csrf(ann)}, headers=JSON).status_code == 404
+        back = ann.get(link, follow_redirects=False)
+        assert back.status_code == 303 and back.headers["location"] == link.replace(code.lower(), code)
+    assert not service_of(instructor).get(session_id).seat("GBR").claimed
+
+
+def test_behind_one_shared_address_blocking_one_student_keeps_out_only_that_device(
+    scenarios: Path, tmp_path: Path
+) -> None:
+    settings = Settings(
+        scenarios_dir=scenarios, data_dir=tmp_path / "data", instructor_token=TOKEN, places_per_address=0
+    )
+    with TestClient(create_app(settings), headers=HTML) as instructor:
+        instructor.get(f"/instructor?token={TOKEN}")
+        session_id, code = start(instructor)
+        with device(instructor, "10.0.0.5") as mallory, device(instructor, "10.0.0.5") as ann:
+            join(mallory, code, "USA", "Mallory")
+            key = service_of(instructor).get(session_id).delegates("USA")[0].key
+            assert act(instructor, session_id, key, "block") == 200
+            join(ann, code, "CHN", "Ann")  # the same shared address: not kept out
+            again = mallory.post(f"/join/{code}", data={"member": "FRA", "csrf": csrf(mallory)}, headers=JSON)
+            assert again.status_code == 403 and "blocked" in again.json()["error"]
+
+
+def test_a_reserved_link_used_twice_does_not_name_the_second_student_after_the_first(instructor: TestClient) -> None:
+    session_id, code = start(instructor)
+    seating(instructor, session_id, seat_size="2")
+    instructor.post(f"/s/{session_id}/seats/GBR/assign", data={"name": "Mei", "csrf": csrf(instructor)}, headers=JSON)
+    link = link_path(instructor.app.state.settings, session_id, code, "GBR")  # type: ignore[attr-defined]
+    for address in ("10.0.0.2", "10.0.0.3"):
+        with device(instructor, address) as phone:
+            assert phone.post(link, data={"csrf": csrf(phone)}, follow_redirects=False).status_code == 303
+    names = [s.name for s in service_of(instructor).get(session_id).delegates("GBR")]
+    assert names == ["Mei", None]

@@ -257,6 +257,11 @@ class SessionView:
         )
 
     @property
+    def full(self) -> bool:
+        """Whether the session holds as many students as it can (blocked devices aside)."""
+        return sum(1 for s in self.students if s.place is not Place.BLOCKED) >= STUDENTS_MAX
+
+    @property
     def seated(self) -> int:
         return sum(1 for s in self.students if s.place is Place.SEATED)
 
@@ -364,7 +369,7 @@ def _may_join(view: SessionView, request: Request) -> str | None:
             )
     if view.join_mode is JoinMode.LOCKED and not request.via_link:
         return "joining is locked; ask your instructor for your delegation's personal link"
-    if sum(1 for s in view.students if s.place is not Place.BLOCKED) >= STUDENTS_MAX:
+    if view.full:
         return "this session is full"
     return None
 

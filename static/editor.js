@@ -1,5 +1,7 @@
-// The scenario editor: ask the server to check the form as the instructor types, and show each
-// problem beside its field. The server checks with the same model it saves with.
+// The scenario editor: ask the server to check the form as the instructor types, and show every
+// problem at once: beside its field, and in the list above the Save button, linked to the field.
+// The server checks with the same model it saves with. When the Matter changes, the verdict's words
+// follow it unless someone chose them; the usual words of each matter come from the page.
 (() => {
   "use strict";
   const form = document.getElementById("editor");
@@ -9,13 +11,25 @@
   const status = form.querySelector('[data-live="check"]');
   const rowsInput = form.querySelector("[data-rows]");
   const body = form.querySelector("[data-member-rows]");
+  const summaryBox = form.querySelector("[data-error-summary]");
+  const summaryList = form.querySelector("[data-error-list]");
+  const summaryCount = form.querySelector("[data-error-count]");
   let timer = null;
   let sequence = 0;
 
-  function errorBox(id) {
-    let box = document.getElementById(`err-${id}`);
-    if (!box) box = document.getElementById("err-general");
-    return box;
+  function summaryItem(problem) {
+    const item = document.createElement("li");
+    const target = problem.anchor && document.getElementById(problem.anchor);
+    let where;
+    if (target) {
+      where = document.createElement("a");
+      where.href = `#${problem.anchor}`;
+    } else {
+      where = document.createElement("code");
+    }
+    where.textContent = problem.label;
+    item.append(where, `: ${problem.message}`);
+    return item;
   }
 
   function show({ problems, summary }) {
@@ -35,6 +49,9 @@
         else field.removeAttribute("aria-invalid");
       }
     }
+    summaryList.replaceChildren(...problems.map(summaryItem));
+    summaryCount.textContent = summary;
+    summaryBox.hidden = problems.length === 0;
     status.textContent = summary;
   }
 
@@ -55,13 +72,84 @@
     show(await response.json());
   }
 
-  form.addEventListener("input", () => {
+  function checkSoon(delay) {
     clearTimeout(timer);
-    timer = setTimeout(check, 300);
+    timer = setTimeout(check, delay);
+  }
+
+  // A link in the list of problems takes the keyboard to the field, not only the eye.
+  summaryBox.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+    target.scrollIntoView({ block: "center" });
   });
-  form.addEventListener("change", () => {
-    clearTimeout(timer);
-    timer = setTimeout(check, 50);
+
+  // The verdict's words and the Matter.
+  const matterShown = form.querySelector("[data-matter-shown]");
+  const wordBoxes = [...form.querySelectorAll("[data-verdict]")];
+  const suggestions = [...form.querySelectorAll("[data-usual-words]")];
+
+  function usualOf(matter) {
+    const offer = suggestions.find((element) => element.dataset.usualWords === matter);
+    if (!offer) return null;
+    return Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, offer.dataset[datasetKey(box)]]));
+  }
+
+  function datasetKey(box) {
+    return box.dataset.verdict.replace(/_(\w)/g, (_, letter) => letter.toUpperCase());
+  }
+
+  function wordsNow() {
+    return Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.value.trim() || box.placeholder]));
+  }
+
+  function same(words, other) {
+    return Boolean(other) && wordBoxes.every((box) => words[box.dataset.verdict] === other[box.dataset.verdict]);
+  }
+
+  function untouched(matter) {
+    const plain = Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.placeholder]));
+    return same(wordsNow(), plain) || same(wordsNow(), usualOf(matter));
+  }
+
+  function offerFor(matter) {
+    for (const element of suggestions) element.hidden = element.dataset.usualWords !== matter;
+  }
+
+  function useUsual(matter) {
+    const words = usualOf(matter);
+    for (const box of wordBoxes) box.value = words[box.dataset.verdict];
+    offerFor(null);
+  }
+
+  function matterChanged(now) {
+    const was = matterShown.value;
+    if (now === was) return;
+    if (untouched(was)) useUsual(now);
+    else offerFor(same(wordsNow(), usualOf(now)) ? null : now);
+    matterShown.value = now; // the words now belong to this matter: the server must not change them again
+  }
+
+  for (const element of suggestions) {
+    const button = element.querySelector("button");
+    button.type = "button"; // with the script, the offer applies here and never submits the form
+    button.addEventListener("click", () => {
+      useUsual(element.dataset.usualWords);
+      wordBoxes[0].focus();
+      checkSoon(50);
+    });
+  }
+
+  form.addEventListener("input", (event) => {
+    if (wordBoxes.includes(event.target) && same(wordsNow(), usualOf(matterShown.value))) offerFor(null);
+    checkSoon(300);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "matter") matterChanged(event.target.value);
+    checkSoon(50);
   });
 
   const add = form.querySelector('[data-action="add-row"]');
@@ -89,5 +177,7 @@
     copy.querySelector("input").focus();
   });
 
+  // After a refused save, the list of problems is where the keyboard starts.
+  if (!summaryBox.hidden) summaryBox.focus();
   check();
 })();

@@ -2,16 +2,19 @@
 
 ``Scenario`` checks the shape of a document (types, allowed values, no unknown keys);
 ``parse_scenario`` adds the checks that need the whole council (counts, uniqueness, the
-threshold) and turns every fault into a ``Problem`` an instructor can act on.
+threshold) and turns every fault into a ``Problem`` an instructor can act on: all of them at once,
+the whole-council checks running on whatever passed the field checks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from app.domain.errors import InvalidScenario, Path, Problem
 from app.domain.votes import Chapter, Matter, Vote
@@ -136,27 +139,119 @@ class Scenario(_Strict):
         return {m.code: m.vote for m in self.members}
 
 
-def _size_problems(scenario: Scenario) -> list[Problem]:
+@dataclass(frozen=True)
+class _Council:
+    """What the whole-council checks read: the members' codes, names and flags, the rules, president and record.
+
+    From a valid scenario that is all of it. From a document whose fields failed their own checks it is
+    whatever passed them, so that a duplicate code is reported together with a misspelt vote rather than
+    only once the vote is fixed; a check whose inputs could not be read is skipped, never guessed at.
+    """
+
+    listed: int | None  # how many members are listed; None when the list itself is not usable
+    codes: dict[int, str]  # by position in the list, for each member whose code is valid
+    names: dict[int, str]
+    permanent: int | None  # how many are marked permanent; None when some member's flag cannot be read
+    rules_known: bool  # False when rules were given but are themselves invalid
+    rules: Rules | None
+    president: str | None
+    unread_codes: frozenset[str]  # codes given but invalid: a president naming one is not a second fault
+    record: Record | None
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Council:
+        members = scenario.members
+        return cls(
+            listed=len(members),
+            codes={index: m.code for index, m in enumerate(members)},
+            names={index: m.name for index, m in enumerate(members)},
+            permanent=sum(m.permanent for m in members),
+            rules_known=True,
+            rules=scenario.rules,
+            president=scenario.president,
+            unread_codes=frozenset(),
+            record=scenario.record,
+        )
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    field: Any = Annotated[info.annotation, info]  # the type with the field's own constraints
+    return TypeAdapter(field)
+
+
+def _read(model: type[BaseModel], name: str, document: dict[Any, Any]) -> tuple[bool, Any]:
+    """One field of ``document`` validated on its own, as ``model`` would: (True, value) or (False, None)."""
+    info = model.model_fields[name]
+    if name not in document:
+        return (False, None) if info.is_required() else (True, info.get_default(call_default_factory=True))
+    try:
+        return True, _adapter(model, name).validate_python(document[name])
+    except ValidationError:
+        return False, None
+
+
+def _salvaged(data: dict[Any, Any], failed: set[Path]) -> _Council:
+    """The parts of a document that failed validation which still pass their own field checks."""
+    roll = data.get("members")
+    members = roll if isinstance(roll, list) else []
+    codes: dict[int, str] = {}
+    names: dict[int, str] = {}
+    unread_codes: set[str] = set()
+    permanent: int | None = 0
+    for index, member in enumerate(members):
+        if not isinstance(member, dict):
+            permanent = None
+            continue
+        read, code = _read(Member, "code", member)
+        if read:
+            codes[index] = code
+        elif isinstance(member.get("code"), str):
+            unread_codes.add(member["code"])
+        read, name = _read(Member, "name", member)
+        if read:
+            names[index] = name
+        read, flag = _read(Member, "permanent", member)
+        permanent = permanent + flag if read and permanent is not None else None
+    rules_known, rules = _read(Scenario, "rules", data)
+    president = _read(Scenario, "president", data)[1]
+    record = _read(Scenario, "record", data)[1]
+    usable = isinstance(roll, list) and ("members",) not in failed  # not too short or too long
+    return _Council(
+        listed=len(members) if usable else None,
+        codes=codes,
+        names=names,
+        permanent=permanent if usable else None,
+        rules_known=rules_known,
+        rules=rules,
+        president=president,
+        unread_codes=frozenset(unread_codes),
+        record=record,
+    )
+
+
+def _size_problems(council: _Council) -> list[Problem]:
     """The number of seats, the threshold and the permanent seats the rules allow."""
     problems: list[Problem] = []
-    rules = scenario.council_rules
-    members = scenario.members
-    if scenario.rules is None:
-        if len(members) != CHARTER_SEATS:
+    if not council.rules_known:
+        return problems
+    rules = council.rules
+    listed = council.listed
+    if rules is None:
+        if listed is not None and listed != CHARTER_SEATS:
             problems.append(
                 Problem(
                     ("members",),
                     (
-                        f"the Council has {CHARTER_SEATS} members (Art. 23) but {len(members)} are listed; "
+                        f"the Council has {CHARTER_SEATS} members (Art. 23) but {listed} are listed; "
                         "for another council, say so under rules (seats, threshold)"
                     ),
                 )
             )
     else:
-        if len(members) != rules.seats:
-            problems.append(
-                Problem(("members",), f"rules.seats is {rules.seats} but {len(members)} members are listed")
-            )
+        if listed is not None and listed != rules.seats:
+            problems.append(Problem(("members",), f"rules.seats is {rules.seats} but {listed} members are listed"))
         if rules.threshold is None and rules.seats != CHARTER_SEATS:
             problems.append(
                 Problem(
@@ -182,30 +277,28 @@ def _size_problems(scenario: Scenario) -> list[Problem]:
     return problems
 
 
-def council_problems(scenario: Scenario) -> list[Problem]:
-    """The faults that only show when the whole council is looked at together."""
-    problems = _size_problems(scenario)
-    rules = scenario.council_rules
-    members = scenario.members
+def _council_checks(council: _Council) -> list[Problem]:
+    problems = _size_problems(council)
 
-    permanent = sum(m.permanent for m in members)
-    if permanent != rules.permanent:
-        where: Path = ("members",) if scenario.rules is None else ("rules", "permanent")
-        expected = f"{rules.permanent} permanent members" + (" (Art. 23)" if scenario.rules is None else "")
-        problems.append(
-            Problem(
-                where,
-                (
-                    f"expected {expected} but {permanent} are marked permanent"
-                    + ("; for another council, say so under rules (permanent)" if scenario.rules is None else "")
-                ),
+    if council.rules_known and council.permanent is not None:
+        given = council.rules is not None
+        rules = council.rules or Rules()
+        if council.permanent != rules.permanent:
+            where: Path = ("rules", "permanent") if given else ("members",)
+            expected = f"{rules.permanent} permanent members" + ("" if given else " (Art. 23)")
+            problems.append(
+                Problem(
+                    where,
+                    (
+                        f"expected {expected} but {council.permanent} are marked permanent"
+                        + ("" if given else "; for another council, say so under rules (permanent)")
+                    ),
+                )
             )
-        )
 
-    for key in ("code", "name"):
+    for key, values in (("code", council.codes), ("name", council.names)):
         seen: Counter[str] = Counter()
-        for index, member in enumerate(members):
-            value = getattr(member, key)
+        for index, value in sorted(values.items()):
             normalised = value.casefold()
             if seen[normalised]:
                 problems.append(
@@ -213,17 +306,22 @@ def council_problems(scenario: Scenario) -> list[Problem]:
                 )
             seen[normalised] += 1
 
-    codes = {m.code for m in members}
-    if scenario.president is not None and scenario.president not in codes:
+    codes = set(council.codes.values())
+    unread = {code.strip().casefold() for code in council.unread_codes}  # "usa" for "USA" is one fault, not two
+    president = council.president
+    if president is not None and (codes or unread) and president not in codes and president.casefold() not in unread:
         problems.append(
-            Problem(
-                ("president",), f"{scenario.president!r} is not the code of any member ({', '.join(sorted(codes))})"
-            )
+            Problem(("president",), f"{president!r} is not the code of any member ({', '.join(sorted(codes))})")
         )
 
-    if scenario.record is not None:
-        problems += record_problems(scenario.record, len(members))
+    if council.record is not None and council.listed is not None:
+        problems += record_problems(council.record, council.listed)
     return problems
+
+
+def council_problems(scenario: Scenario) -> list[Problem]:
+    """The faults that only show when the whole council is looked at together."""
+    return _council_checks(_Council.of(scenario))
 
 
 _VOTE_FIELDS = ("yes", "no", "abstain", "absent", "not_participating")
@@ -287,7 +385,9 @@ def parse_scenario(data: object) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise InvalidScenario(problems_from_validation(error)) from None
+        # Every fault at once: the whole-council checks also run on whatever passed its own checks.
+        failed = {tuple(e["loc"]) for e in error.errors()}
+        raise InvalidScenario(problems_from_validation(error) + _council_checks(_salvaged(data, failed))) from None
     return check_scenario(scenario)
 
 

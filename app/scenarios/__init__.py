@@ -3,7 +3,8 @@
 ``parse`` reads text or bytes into a ``Scenario``; ``ids`` is the one rule for file names;
 ``folder`` is the cached ``Library``; ``write`` writes atomically; ``yaml_text`` renders YAML that
 keeps its comments; ``fields`` orders fields as the model does; ``edit`` saves the editor's forms;
-``councils`` and ``schema`` describe real councils and the file format.
+``councils`` and ``schema`` describe real councils and the file format; ``verdicts`` the usual words
+of a result for each matter.
 """
 
 from app.scenarios.edit import add_upload, duplicate, edit_problems, save_edit

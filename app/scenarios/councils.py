@@ -9,9 +9,11 @@ from typing import Any
 import yaml
 
 from app.domain.errors import NotFound
-from app.domain.scenario import Member, Scenario, Verdict
+from app.domain.scenario import Member, Scenario
+from app.domain.votes import Matter
+from app.scenarios.verdicts import USUAL
 
-AGENDA_VERDICT = Verdict(adopted="The meeting convenes", not_adopted="The meeting does not convene")
+AGENDA_VERDICT = USUAL[Matter.PROCEDURAL]
 
 
 @cache

@@ -1,7 +1,8 @@
 """Changes to the library from the instructor's forms: an edited or new scenario, an upload, a copy.
 
 The web layer parses its form into a scenario document and calls one function here; each raises
-``InvalidScenario`` (every problem at once, the file name's among them) or ``Conflict``.
+``InvalidScenario`` (every problem at once, the file name's among them, a name already taken too) or
+``Conflict`` (a form with nothing else wrong that clashes with the folder as it is now).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from app.domain.errors import Conflict, InvalidScenario, NotFound, Problem
 from app.domain.scenario import Scenario, parse_scenario
 from app.scenarios.fields import with_kept
-from app.scenarios.folder import Library
+from app.scenarios.folder import Library, taken_message
 from app.scenarios.ids import id_problem, is_valid_id
 from app.scenarios.parse import load_bytes
 from app.scenarios.yaml_text import render
@@ -48,7 +49,8 @@ def _opened(library: Library, ident: str) -> _Opened | None:
 def edit_problems(library: Library, document: dict[str, Any], ident: str | None, file_name: str) -> list[Problem]:
     """What is wrong with a form: the scenario (with the fields the form does not show) and, for a new file, its name."""
     source = _opened(library, ident) if ident else None
-    return _problems(with_kept(document, source.scenario if source else None), None if ident else file_name)
+    problems = _problems(with_kept(document, source.scenario if source else None), None if ident else file_name)
+    return problems + ([] if ident else _name_taken(library, file_name))
 
 
 def _problems(full: dict[str, Any], file_name: str | None) -> list[Problem]:
@@ -62,6 +64,11 @@ def _problems(full: dict[str, Any], file_name: str | None) -> list[Problem]:
     return problems
 
 
+def _name_taken(library: Library, file_name: str) -> list[Problem]:
+    """A new file's name already in use, as a problem to list with the others (saving checks it again, locked)."""
+    return [Problem(("file_name",), taken_message(file_name))] if library.is_taken(file_name) else []
+
+
 def save_edit(
     library: Library, document: dict[str, Any], *, ident: str | None, base_hash: str | None, file_name: str
 ) -> str:
@@ -73,7 +80,7 @@ def save_edit(
     full = with_kept(document, source.scenario if source else None)
     problems = _problems(full, None if ident else file_name)
     if problems:
-        raise InvalidScenario(problems)
+        raise InvalidScenario(problems + ([] if ident else _name_taken(library, file_name)))
     if not ident:
         library.save(file_name, render(full), None)
         return file_name
@@ -93,9 +100,18 @@ def upload_id(upload_name: str, name: str) -> str:
 
 
 def add_upload(library: Library, raw: bytes, upload_name: str, name: str = "") -> str:
-    """Add a file as uploaded: checked like `unsc-sim validate`, kept as it is when valid. Returns its id."""
+    """Add a file as uploaded: checked like `unsc-sim validate`, kept as it is when valid. Returns its id.
+
+    The name it would be saved under is checked with the file, so that every problem shows at once.
+    """
     ident = upload_id(upload_name, name)
-    load_bytes(raw, upload_name)
+    problems = [] if is_valid_id(ident) else [id_problem(ident)]
+    try:
+        load_bytes(raw, upload_name)
+    except InvalidScenario as invalid:
+        raise InvalidScenario(invalid.problems + problems + _name_taken(library, ident), upload_name) from None
+    if problems:
+        raise InvalidScenario(problems)
     library.save(ident, raw.decode("utf-8-sig"), None)
     return ident
 

@@ -40,6 +40,11 @@ class Entry:
     error: InvalidScenario | None = None
 
 
+def taken_message(ident: str) -> str:
+    """Why a new file cannot have this name, in the words the editor and the upload form show."""
+    return f"a scenario named {ident!r} already exists; choose another name"
+
+
 def content_hash(raw: bytes) -> str:
     """What an editor remembers of the file it opened, to notice a change made meanwhile."""
     return hashlib.sha256(raw).hexdigest()
@@ -130,7 +135,7 @@ class Library:
             existing = self._source_path(ident)
             if expected_hash is None:
                 if existing is not None:
-                    raise Conflict(f"a scenario named {ident!r} already exists; choose another name")
+                    raise Conflict(taken_message(ident))
                 path = self.folder / f"{ident}.yaml"
             else:
                 if existing is None:
@@ -145,6 +150,10 @@ class Library:
         with self._lock:
             self._scanned_at = None
         return path
+
+    def is_taken(self, ident: str) -> bool:
+        """Whether a new file may not have this name: this folder has one (a save would refuse it)."""
+        return is_valid_id(ident) and self._source_path(ident) is not None
 
     def _source_path(self, ident: str) -> Path | None:
         for suffix in SUFFIXES:

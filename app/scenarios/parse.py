@@ -4,13 +4,17 @@ This is the only module that parses scenario files. Loading is defensive, becaus
 write these files by hand and some files come from strangers: a size cap, strict UTF-8, the
 safe loader, no anchors or aliases (no "billion laughs"), no tags beyond plain data, no
 duplicate keys, and YAML 1.2 booleans so that ``vote: no`` means "no", not ``False``.
-Every fault is reported with the file, the line, the field and what was expected.
+Every fault is reported with the file, the line, the field and what was expected, and all of them
+at once: a duplicate key, a tag or an unreadable value is noted and the reading goes on, so the
+fields and the whole council are still checked. Only what leaves no document to check (not YAML,
+anchors and aliases, deep nesting, a key that is not plain text) stops at the first fault.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +79,31 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _to_python(node: Node, loader: _Loader, path: FieldPath, lines: dict[FieldPath, int]) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
+@dataclass
+class _Reading:
+    """What reading a document found besides its data: each field's line, and the faults that did not stop it."""
+
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unread: list[FieldPath] = field(default_factory=list)  # reported here: not to be reported again as missing
+
+    def skip(self, path: FieldPath, message: str) -> object:
+        self.problems.append(Problem(path, message, self.lines[path]))
+        self.unread.append(path)
+        return _UNREAD
+
+    def reported(self, path: FieldPath) -> bool:
+        return any(path[: len(skipped)] == skipped for skipped in self.unread)
+
+
+_UNREAD = object()  # a value that could not be read: left out of its mapping, None in its list
+
+
+def _to_python(node: Node, loader: _Loader, path: FieldPath, reading: _Reading) -> Any:
+    reading.lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
-        raise _Refused(
-            f"the tag {node.tag!r} is not allowed; scenario files hold plain text, numbers, lists and mappings",
-            lines[path],
+        return reading.skip(
+            path, f"the tag {node.tag!r} is not allowed; scenario files hold plain text, numbers, lists and mappings"
         )
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
@@ -88,17 +111,27 @@ def _to_python(node: Node, loader: _Loader, path: FieldPath, lines: dict[FieldPa
             if not isinstance(key_node, ScalarNode):
                 raise _Refused("a key must be plain text", key_node.start_mark.line + 1)
             key = loader.construct_object(key_node, deep=True)
-            if key in result:
-                raise _Refused(f"the key {key!r} appears twice in the same mapping", key_node.start_mark.line + 1)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, loader, (*path, key), lines)
+            if key in result or (*path, key) in reading.lines:
+                reading.problems.append(
+                    Problem(
+                        (*path, key),
+                        f"the key {key!r} appears twice in the same mapping; the first is read, remove the other",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+                continue
+            reading.lines[(*path, key)] = key_node.start_mark.line + 1
+            value = _to_python(value_node, loader, (*path, key), reading)
+            if value is not _UNREAD:
+                result[key] = value
         return result
     if isinstance(node, SequenceNode):
-        return [_to_python(item, loader, (*path, index), lines) for index, item in enumerate(node.value)]
+        items = [_to_python(item, loader, (*path, index), reading) for index, item in enumerate(node.value)]
+        return [None if item is _UNREAD else item for item in items]
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as error:
-        raise _Refused(f"cannot read this value: {getattr(error, 'problem', None) or error}", lines[path]) from None
+        return reading.skip(path, f"cannot read this value: {getattr(error, 'problem', None) or error}")
 
 
 def _line_of(path: FieldPath, lines: dict[FieldPath, int]) -> int | None:
@@ -109,7 +142,15 @@ def _line_of(path: FieldPath, lines: dict[FieldPath, int]) -> int | None:
 
 
 def parse_text(text: str, source: str) -> tuple[Any, dict[FieldPath, int]]:
-    """Parse YAML (or JSON) text into plain data, with the line of each field."""
+    """Parse YAML (or JSON) text into plain data, with the line of each field; refuse it on any fault."""
+    data, reading = _read_text(text, source)
+    if reading.problems:
+        raise InvalidScenario(reading.problems, source)
+    return data, reading.lines
+
+
+def _read_text(text: str, source: str) -> tuple[Any, _Reading]:
+    """Plain data, each field's line and the faults that did not stop the reading; raise on those that did."""
     try:
         loader = _Loader(text)  # the reader checks every character here, before any parsing
     except yaml.reader.ReaderError as error:
@@ -122,18 +163,18 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[FieldPath, int]]:
             ],
             source,
         ) from None
+    reading = _Reading()
     try:
         node = loader.get_single_node()
-        lines: dict[FieldPath, int] = {}
-        data = None if node is None else _to_python(node, loader, (), lines)
-        return data, lines
+        data = None if node is None else _to_python(node, loader, (), reading)
+        return (None if data is _UNREAD else data), reading
     except _Refused as refused:
         raise InvalidScenario([Problem((), refused.message, refused.line)], source) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         yaml_line = mark.line + 1 if mark is not None else None
         if text.lstrip().startswith("{"):
-            return _parse_json(text, source), {}
+            return _parse_json(text, source), _Reading()
         reason = error.problem or error.context or "not valid YAML"
         raise InvalidScenario([Problem((), f"this is not valid YAML: {reason}", yaml_line)], source) from None
     except yaml.YAMLError as error:
@@ -167,17 +208,25 @@ def decode(raw: bytes, source: str) -> str:
 
 
 def load_text(text: str, source: str) -> Scenario:
-    """A scenario from YAML or JSON text; errors name ``source``, the line and the field."""
-    data, lines = parse_text(text, source)
-    if data is None:
+    """A scenario from YAML or JSON text; errors name ``source``, the line and the field, all of them at once."""
+    data, reading = _read_text(text, source)
+    if data is None and not reading.problems:
         raise InvalidScenario(
             [Problem((), "the file is empty; a scenario needs at least title, question and members")], source
         )
     try:
-        return parse_scenario(data)
+        scenario = parse_scenario(data)
     except InvalidScenario as invalid:
-        located = [Problem(p.path, p.message, _line_of(p.path, lines)) for p in invalid.problems]
-        raise InvalidScenario(located, source) from None
+        found = [
+            Problem(p.path, p.message, _line_of(p.path, reading.lines))
+            for p in invalid.problems
+            if not reading.reported(p.path)
+        ]
+    else:
+        if not reading.problems:
+            return scenario
+        found = []
+    raise InvalidScenario([*reading.problems, *found], source) from None  # the reading's, the fields', the council's
 
 
 def load_bytes(raw: bytes, source: str) -> Scenario:

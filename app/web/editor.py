@@ -1,8 +1,9 @@
 """The in-browser scenario editor, upload, download and duplication: for the instructor only.
 
 The editor's form becomes a scenario document, which the same model as everywhere else checks;
-each problem is shown beside the field it concerns. Saving writes YAML atomically into the
-scenarios folder, refusing to overwrite a file that changed since it was opened.
+every problem is listed at once, with a link to the field it concerns, and shown beside that field.
+Saving writes YAML atomically into the scenarios folder, refusing to overwrite a file that changed
+since it was opened. The verdict's words follow the Matter while nobody has chosen them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.scenarios import (
     councils,
     edit_problems,
     save_edit,
+    verdicts,
 )
 from app.scenarios.edit import duplicate as copy_scenario
 from app.scenarios.fields import is_flag
@@ -39,6 +41,27 @@ router = APIRouter(include_in_schema=False)
 MAX_ROWS = 200
 # The form's single-line and text-area fields; matter, verdict and members have inputs of their own.
 TEXT_FIELDS = tuple(name for name in FORM_FIELDS if name not in ("matter", "verdict", "members"))
+# What the form calls each field, in the order of the form: its labels and the list of problems say the same.
+LABELS = {
+    "file_name": "File name",
+    "title": "Title",
+    "question": "The question put to the vote",
+    "matter": "Matter",
+    "date": "Date",
+    "president": "President (a member's code)",
+    "context": "Briefing for everyone",
+    "verdict_adopted": "If adopted, say",
+    "verdict_not_adopted": "If not adopted, say",
+    "members": "Members",
+}
+MEMBER_LABELS = {
+    "name": "Name",
+    "code": "Code",
+    "permanent": "Permanent",
+    "vote": "Starting vote",
+    "party_to_dispute": "Party to the dispute",
+    "brief": "Brief",
+}
 
 
 def _text(form: FormData, key: str) -> str:
@@ -63,16 +86,27 @@ def _member_from_form(form: FormData, row: int) -> dict[str, Any]:
     return member
 
 
+def _matter(value: object) -> Matter | None:
+    return Matter(value) if isinstance(value, str) and value in tuple(Matter) else None
+
+
 def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
-    """The scenario document the form describes, and which form row each member came from."""
+    """The scenario document the form describes, and which form row each member came from.
+
+    ``matter_shown`` is the Matter the page showed the verdict's words for: if the Matter changed and
+    nobody chose those words (a browser without JavaScript), the new Matter's usual words replace them.
+    """
     doc: dict[str, Any] = {}
     for key in TEXT_FIELDS:
         if _text(form, key):
             doc[key] = _text(form, key)
     doc["matter"] = _text(form, "matter") or Matter.PROCEDURAL.value
-    verdict = {k: _text(form, f"verdict_{k}") for k in ("adopted", "not_adopted") if _text(form, f"verdict_{k}")}
-    if verdict:
-        doc["verdict"] = verdict
+    words = {k: _text(form, f"verdict_{k}") for k in verdicts.WORDS if _text(form, f"verdict_{k}")}
+    matter = _matter(doc["matter"])
+    if matter is not None:
+        words = verdicts.follow(words, _matter(_text(form, "matter_shown")), matter)
+    if words:
+        doc["verdict"] = words
     members, rows = [], []
     count = min(int(_text(form, "rows") or 0) if _text(form, "rows").isdigit() else 0, MAX_ROWS)
     for row in range(count):
@@ -95,8 +129,42 @@ def field_id(path: FieldPath, rows: list[int]) -> str:
     return "general"
 
 
+def field_label(field: str) -> str:
+    """What the form calls the field a problem is about, for the list of problems: "Code, row 4"."""
+    if field in LABELS:
+        return LABELS[field]
+    row, _, key = field[1:].partition("_")
+    if field.startswith("m") and row.isdigit() and key in MEMBER_LABELS:
+        return f"{MEMBER_LABELS[key]}, row {int(row) + 1}"
+    return ""
+
+
+def _place(field: str) -> tuple[int, int, int]:
+    """Where a field comes on the page, so that the list of problems reads in the form's order."""
+    order = ["general", *LABELS]  # general problems show above the form; the labels are in the form's order
+    if field in order:
+        return (order.index(field), 0, 0)
+    row, _, key = field[1:].partition("_")
+    if row.isdigit() and key in MEMBER_LABELS:
+        return (len(order), int(row), list(MEMBER_LABELS).index(key))
+    return (0, 0, 0)
+
+
 def _for_form(problems: list[Problem], rows: list[int]) -> list[dict[str, str]]:
-    return [{"field_id": field_id(p.path, rows), "field": p.field, "message": p.message} for p in problems]
+    """Each problem for the page, in the form's order: the field it sits by, the link to it, what the form calls it."""
+    found = []
+    for p in sorted(problems, key=lambda p: _place(field_id(p.path, rows))):
+        where = field_id(p.path, rows)
+        label = field_label(where)
+        anchor = "members-heading" if where == "members" else where if label else ""
+        found.append(
+            {"field_id": where, "field": p.field, "message": p.message, "label": label or p.field, "anchor": anchor}
+        )
+    return found
+
+
+def _summary(count: int) -> str:
+    return f"{count} problem{'s' if count != 1 else ''} to fix" if count else "✓ Valid"
 
 
 def _editor(
@@ -110,6 +178,7 @@ def _editor(
     problems: list[dict[str, str]] | None = None,
     message: str = "",
     status: int = 200,
+    matter_was: Matter | None = None,
 ) -> Response:
     data = scenario.model_dump(mode="json", exclude_none=True) if isinstance(scenario, Scenario) else scenario
     members = list(data.get("members", []))
@@ -117,6 +186,8 @@ def _editor(
     errors: dict[str, list[str]] = {}
     for p in problems or []:
         errors.setdefault(p["field_id"], []).append(p["message"])
+    matter = _matter(data.get("matter", Matter.PROCEDURAL.value)) or Matter.PROCEDURAL
+    words = data.get("verdict", {})
     context = {
         "doc": data,
         "rows": rows,
@@ -124,10 +195,18 @@ def _editor(
         "base_hash": base_hash,
         "file_name": file_name,
         "errors": errors,
+        "problems": problems or [],
+        "summary": _summary(len(problems or [])),
         "message": message,
         "csrf": csrf_token(request),
         "votes": list(Vote),
         "matters": list(Matter),
+        "matter": matter,
+        "usual_words": {m: verdicts.usual(m) for m in Matter},
+        "plain_words": verdicts.PLAIN.model_dump(),
+        "suggest": verdicts.suggestion(words if isinstance(words, dict) else {}, matter_was, matter),
+        "labels": LABELS,
+        "member_labels": MEMBER_LABELS,
     }
     return templates.TemplateResponse(request, "editor/edit.html", context, status_code=status)  # type: ignore[no-any-return]
 
@@ -191,21 +270,35 @@ async def editor_check(request: Request, _: InstructorDep, __: CsrfDep, library:
         edit_problems, library, doc, _text(form, "ident") or None, _text(form, "file_name")
     )
     found = _for_form(problems, rows)
-    count = len(found)
-    summary = f"{count} problem{'s' if count != 1 else ''} to fix" if count else "✓ Valid"
-    return JSONResponse({"problems": found, "summary": summary})
+    return JSONResponse({"problems": found, "summary": _summary(len(found))})
 
 
 @router.post("/editor/save")
 async def editor_save(
     request: Request, _: InstructorDep, __: CsrfDep, library: LibraryDep, templates: TemplatesDep
 ) -> Response:
-    """Save: a new file, or the opened one if it has not changed since; nothing is lost on refusal."""
+    """Save: a new file, or the opened one if it has not changed since; nothing is lost on refusal.
+
+    The button offering a Matter's usual words (without JavaScript) posts here too: it puts them in the
+    verdict's boxes and shows the form again, unsaved.
+    """
     form = await request.form()
     doc, rows = document_from_form(form)
     ident = _text(form, "ident") or None
     base_hash = _text(form, "base_hash") or None
     file_name = _text(form, "file_name")
+    chosen = _matter(_text(form, "usual_words"))
+    if chosen is not None:
+        doc["verdict"] = verdicts.usual(chosen)
+        return _editor(
+            request,
+            templates,
+            scenario=doc,
+            ident=ident,
+            base_hash=base_hash,
+            file_name=file_name,
+            message=f"The usual words for a {chosen.value} question are in place; not saved yet.",
+        )
     try:
         saved = await run_in_threadpool(save_edit, library, doc, ident=ident, base_hash=base_hash, file_name=file_name)
     except (InvalidScenario, Conflict) as refusal:
@@ -218,8 +311,9 @@ async def editor_save(
             base_hash=base_hash,
             file_name=file_name,
             problems=_for_form(refusal.problems, rows) if isinstance(refusal, InvalidScenario) else None,
-            message="Not saved: fix the problems marked below." if invalid else str(refusal),
+            message="Not saved." if invalid else str(refusal),
             status=422 if invalid else 409,
+            matter_was=_matter(_text(form, "matter_shown")),
         )
     return RedirectResponse(f"/scenarios/{saved}?saved=1", status_code=303)
 

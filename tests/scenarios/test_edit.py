@@ -8,9 +8,19 @@ from typing import Any
 import pytest
 import yaml
 
-from app.domain.errors import InvalidScenario
+from app.domain.errors import Conflict, InvalidScenario
 from app.domain.scenario import Scenario
-from app.scenarios import SCENARIO_FIELDS, Library, add_upload, content_hash, duplicate, id_message, render, save_edit
+from app.scenarios import (
+    SCENARIO_FIELDS,
+    Library,
+    add_upload,
+    content_hash,
+    duplicate,
+    edit_problems,
+    id_message,
+    render,
+    save_edit,
+)
 from app.scenarios.fields import FORM_FIELDS, FORM_MEMBER_FIELDS, KEPT_FIELDS, KEPT_MEMBER_FIELDS, with_kept
 
 
@@ -77,3 +87,30 @@ def test_upload_and_duplicate_keep_the_text(scenario_dir: Path, good_yaml: str) 
     assert (scenario_dir / "my-copy.yaml").read_bytes() == raw
     with pytest.raises(InvalidScenario, match="line 3"):
         add_upload(library, good_yaml.replace("members:", "memebrs:").encode(), "typo.yaml")
+
+
+def test_an_upload_reports_the_file_and_its_name_at_once(scenario_dir: Path, good_yaml: str) -> None:
+    library = Library(scenario_dir)
+    broken = good_yaml.replace("vote: undecided", "vote: maybe").replace("code: ZAF", "code: PER").encode()
+    with pytest.raises(InvalidScenario) as caught:
+        add_upload(library, broken, "upload.yaml", "good")  # "good" is taken
+    assert [p.field for p in caught.value.problems] == ["members[4].vote", "members[14].code", "file_name"]
+    assert "already exists" in caught.value.problems[-1].message
+    with pytest.raises(InvalidScenario) as caught:
+        add_upload(library, broken, "My File (2).yaml")
+    assert [p.field for p in caught.value.problems] == ["members[4].vote", "members[14].code", "file_name"]
+    assert caught.value.problems[-1].message == id_message("my-file-(2)")
+    assert sorted(p.name for p in scenario_dir.iterdir()) == ["good.yaml"]
+
+
+def test_a_new_files_taken_name_is_listed_with_the_other_problems(scenario_dir: Path, good_yaml: str) -> None:
+    library = Library(scenario_dir)
+    document = form_document(good_yaml)
+    assert [p.field for p in edit_problems(library, document, None, "good")] == ["file_name"]
+    assert edit_problems(library, document, "good", "") == []  # editing the file itself
+    del document["title"]
+    with pytest.raises(InvalidScenario) as caught:
+        save_edit(library, document, ident=None, base_hash=None, file_name="good")
+    assert [p.field for p in caught.value.problems] == ["title", "file_name"]
+    with pytest.raises(Conflict, match="already exists"):  # nothing else wrong: the folder's state decides
+        save_edit(library, form_document(good_yaml), ident=None, base_hash=None, file_name="good")

@@ -121,7 +121,61 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
 
 def test_duplicate_keys_are_refused(good_yaml: str) -> None:
     error = problems("title: a\ntitle: b\n" + good_yaml.split("\n", 1)[1])
-    assert "appears twice" in str(error) and error.problems[0].line == 2
+    [p] = error.problems
+    assert "appears twice" in p.message and p.line == 2 and p.field == "title"
+
+
+def test_problems_in_every_layer_are_reported_at_once(good_yaml: str) -> None:
+    """YAML (a repeated key, a tag), fields (a vote) and the whole council (count, codes, president): one report."""
+    head, roll = good_yaml.split("members:\n")
+    text = (
+        head
+        + "question: Adoption of the agenda, again\n"  # line 3: the key appears twice
+        + "date: !custom 2019-12-10\n"  # line 4: a tag
+        + "president: XYZ\n"  # line 5: not a member
+        + "members:\n"  # line 6: fourteen members
+        + roll.replace("vote: undecided", "vote: maybe")  # line 11: not a vote
+        .replace("code: KWT", "code: PER")  # line 18: Peru's code twice
+        .replace("  - {code: ZAF, name: South Africa, vote: abstain}\n", "")
+    )
+    found = problems(text).problems
+    assert [(p.line, p.field) for p in found] == [  # the reading's, the fields', then the whole council's
+        (3, "question"),
+        (4, "date"),
+        (11, "members[4].vote"),
+        (6, "members"),
+        (19, "members[12].code"),
+        (5, "president"),
+    ]
+    assert "appears twice" in found[0].message and "tag" in found[1].message
+    assert "'maybe' is not allowed" in found[2].message and "14 are listed" in found[3].message
+    assert "used by another member" in found[4].message and "'XYZ' is not the code of any member" in found[5].message
+
+
+def test_a_value_refused_while_reading_is_not_reported_again_as_missing(good_yaml: str) -> None:
+    error = problems(good_yaml.replace("title: A test question", "title: !custom A test question"))
+    [p] = error.problems
+    assert p.field == "title" and "tag" in p.message and p.line == 1
+    error = problems(good_yaml.replace("{code: BEL,", "!custom {code: BEL,"))
+    [p] = error.problems  # the row is unread: neither "not a mapping" nor a wrong count of permanent members
+    assert p.field == "members[5]" and p.line == 9
+
+
+def test_council_checks_skip_what_could_not_be_read(good_yaml: str) -> None:
+    """A bad code is one fault: not also a president nobody has, nor a duplicate of the real one."""
+    text = good_yaml.replace("code: USA", "code: usa") + "president: USA\n"
+    assert [p.field for p in problems(text).problems] == ["members[4].code"]
+    text = good_yaml.replace("permanent: true, vote: undecided", "permanent: perhaps, vote: undecided")
+    assert [p.field for p in problems(text).problems] == ["members[4].permanent"]  # not "4 are marked permanent"
+    text = good_yaml.replace("title: A test question\n", "") + "rules: {seats: 0}\n"
+    assert [p.field for p in problems(text).problems] == ["title", "rules.seats"]  # not "15 members but 0 seats"
+
+
+def test_council_checks_run_on_whatever_passed_its_own_checks(good_yaml: str) -> None:
+    text = good_yaml.replace("name: Peru", "name: Kuwait").replace("name: China", "name: ")
+    text += "record: {outcome: adopted, yes: 20}\nrules: {seats: 15, threshold: 3}\n"
+    fields = [p.field for p in problems(text).problems]
+    assert fields == ["members[0].name", "rules.threshold", "members[12].name", "record"]
 
 
 def test_every_problem_is_reported_at_once(good_yaml: str) -> None:

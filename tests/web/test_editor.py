@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,9 +30,11 @@ def instructor(scenarios: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 def form_of(client: httpx.Client, url: str) -> dict[str, str]:
     """The editor's form as a browser would submit it (inputs, checked boxes, selected options, textareas)."""
-    import re
+    return form_of_page(client.get(url).text)
 
-    html = client.get(url).text
+
+def form_of_page(html: str) -> dict[str, str]:
+    """The editor's form on ``html`` as a browser would submit it."""
     form = html.split('<form id="editor"')[1].split("</form>")[0]
     data: dict[str, str] = {}
     for tag in re.findall(r"<input[^>]*>", form):
@@ -274,3 +277,119 @@ def test_file_and_validation_work_runs_off_the_event_loop(
     assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
     instructor.post("/editor/upload", data={"csrf": csrf}, files={"file": ("bad.yaml", b"title: [")})
     assert on_loop == []
+
+
+BROKEN_EVERYWHERE = {
+    "file_name": "Bad Name",  # the file's name
+    "title": "",  # a field
+    "m3_code": "bad code",  # a field
+    "m5_code": "CHN",  # the council: China's code twice
+    "president": "XYZ",  # the council: nobody's code
+    "m12_code": "",  # the council: fourteen members
+    "m12_name": "",
+}
+EVERY_PROBLEM = [
+    ("file_name", "File name", "file_name"),
+    ("title", "Title", "title"),
+    ("m3_code", "Code, row 4", "m3_code"),
+    ("m5_code", "Code, row 6", "m5_code"),
+    ("president", "President (a member's code)", "president"),
+    ("members", "Members", "members-heading"),
+]
+
+
+def test_every_problem_in_every_layer_is_checked_at_once(instructor: TestClient) -> None:
+    data = form_of(instructor, "/editor/new?year=2019") | BROKEN_EVERYWHERE
+    csrf = instructor.cookies["unsc_csrf"]
+    answer = instructor.post("/editor/check", data=data, headers=JSON | {"X-CSRF-Token": csrf}).json()
+    found = sorted((p["field_id"], p["label"], p["anchor"]) for p in answer["problems"])
+    assert found == sorted(EVERY_PROBLEM)
+    assert answer["summary"] == "6 problems to fix"
+    messages = {p["field_id"]: p["message"] for p in answer["problems"]}
+    assert "'bad code' is not a valid code" in messages["m3_code"] and "used by another member" in messages["m5_code"]
+    assert "'XYZ' is not the code of any member" in messages["president"] and "14 are listed" in messages["members"]
+
+
+def test_a_refused_save_lists_every_problem_linked_to_its_field(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2019") | BROKEN_EVERYWHERE
+    response = instructor.post("/editor/save", data=data)
+    assert response.status_code == 422 and not (scenarios / "Bad Name.yaml").exists()
+    page = response.text
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert " hidden" not in summary.split(">")[0] and "6 problems to fix" in summary
+    for _, label, anchor in EVERY_PROBLEM:
+        assert f'<a href="#{anchor}">{label}</a>' in summary.replace("&#39;", "'"), label
+        assert f'id="{anchor}"' in page  # the link has somewhere to go
+    for field in ("file_name", "title", "m3_code", "m5_code", "president"):
+        assert f'aria-describedby="err-{field}" aria-invalid="true"' in page, field
+        assert re.search(rf'id="err-{field}" data-error-for="{field}">[^<]+</p>', page), field
+    assert '<p class="notice" role="alert">Not saved. <a href="#error-summary">6 problems to fix</a>' in page
+
+
+def suggestion_shown(page: str, matter: str) -> bool:
+    tag = re.search(rf'<p class="verdict-suggestion" data-usual-words="{matter}"[^>]*>', page)
+    assert tag is not None
+    return " hidden" not in tag.group(0)
+
+
+def test_switching_matter_without_javascript_brings_that_matters_words(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2026")
+    assert data["matter"] == data["matter_shown"] == "procedural"
+    assert data["verdict_not_adopted"] == "The meeting does not convene"
+    data |= {"file_name": "draft-2026", "matter": "substantive"}  # the radio changed; the words were left alone
+
+    refused = instructor.post("/editor/save", data=data | {"title": ""}).text
+    shown = form_of_page(refused)
+    assert shown["verdict_adopted"] == "The draft resolution is adopted"
+    assert shown["verdict_not_adopted"] == "The draft resolution is not adopted"
+    assert shown["matter_shown"] == "substantive" and not suggestion_shown(refused, "substantive")
+
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    saved = (scenarios / "draft-2026.yaml").read_text(encoding="utf-8")
+    assert "matter: substantive" in saved and "not_adopted: The draft resolution is not adopted" in saved
+    assert "convene" not in saved
+
+
+def test_words_someone_chose_stay_with_the_usual_ones_a_click_away(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2026") | {
+        "file_name": "ours-2026",
+        "matter": "substantive",
+        "verdict_adopted": "We meet",
+        "verdict_not_adopted": "We go home",
+    }
+    refused = instructor.post("/editor/save", data=data | {"title": ""}).text
+    assert form_of_page(refused)["verdict_adopted"] == "We meet"
+    assert suggestion_shown(refused, "substantive") and not suggestion_shown(refused, "procedural")
+    assert "Use the usual words for a substantive question" in refused
+
+    offered = instructor.post("/editor/save", data=data | {"usual_words": "substantive"})
+    assert offered.status_code == 200 and not (scenarios / "ours-2026.yaml").exists()
+    shown = form_of_page(offered.text)
+    assert shown["verdict_adopted"] == "The draft resolution is adopted" and shown["title"] == data["title"]
+    assert "not saved yet" in offered.text and not suggestion_shown(offered.text, "substantive")
+
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    assert "adopted: We meet" in (scenarios / "ours-2026.yaml").read_text(encoding="utf-8")
+
+
+def test_the_usual_words_come_from_the_page_not_the_script(instructor: TestClient) -> None:
+    page = instructor.get("/editor/new?year=2026").text
+    assert 'data-usual-words="substantive" data-adopted="The draft resolution is adopted"' in page
+    assert 'data-not-adopted="The meeting does not convene"' in page
+    assert not suggestion_shown(page, "procedural") and not suggestion_shown(page, "substantive")
+
+
+def test_a_bad_upload_under_a_taken_name_reports_both(instructor: TestClient, scenarios: Path) -> None:
+    csrf = instructor.cookies["unsc_csrf"]
+    before = (scenarios / "syria-2018-agenda.yaml").read_bytes()
+    bad = GOOD.replace("vote: undecided", "vote: perhaps").replace("code: ZAF", "code: PER").encode()
+    response = instructor.post(
+        "/editor/upload",
+        data={"csrf": csrf, "name": "syria-2018-agenda"},
+        files={"file": ("oops.yaml", bad, "application/yaml")},
+    )
+    assert response.status_code == 422
+    page = response.text.replace("&#39;", "'")
+    for expected in ("members[4].vote", "members[14].code", "file_name", "'syria-2018-agenda' already exists"):
+        assert expected in page, expected
+    assert (scenarios / "syria-2018-agenda.yaml").read_bytes() == before

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.domain.errors import InvalidScenario
+from app.domain.meeting import Decision, QuestionKind, decisions
 from app.domain.power import PowerReport, power_report, what_if_sentence
 from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Record, Scenario
@@ -87,9 +89,53 @@ def _tally(args: argparse.Namespace) -> int:
     except InvalidScenario as invalid:
         print(invalid.describe(), file=sys.stderr)
         return 1
+    if scenario.is_meeting:
+        steps = decisions(scenario)
+        if args.json:
+            rows = [
+                {"step": d.step, "kind": d.kind.value, "rule": d.rule, "subject": d.subject}
+                | (d.outcome.model_dump(mode="json") if d.outcome else {"outcome": "without_vote"})
+                for d in steps
+            ]
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            print(_render_meeting(scenario, steps))
+        return 0
     outcome = tally(scenario)
     print(outcome.model_dump_json(indent=2) if args.json else _render(scenario, outcome))
     return 0
+
+
+def _render_meeting(scenario: Scenario, steps: list[Decision]) -> str:
+    """Each decision of a meeting in order: what was decided, by what votes, under which rule, and why."""
+    names = {m.code: m.name for m in scenario.members}
+    lines = [scenario.title]
+    for number, step in enumerate(steps, 1):
+        lines.append("")
+        lines.append(f"{number}. {step.step[0].upper()}{step.step[1:]} ({step.rule}): {step.words}")
+        outcome = step.outcome
+        if outcome is not None:
+            c = outcome.counts
+            lines.append(
+                f"   Votes: {c.yes}-{c.no}-{c.abstain} (yes-no-abstain) on a {outcome.matter.value} matter, "
+                f"{outcome.required} needed"
+            )
+            if outcome.vetoed_by:
+                lines.append("   Vetoed by: " + ", ".join(names[code] for code in outcome.vetoed_by))
+            lines.append(f"   Why: {outcome.explanation}")
+        if step.record is not None:
+            lines.append(f"   In reality: {_reality(step.record)}")
+    last = steps[-1] if steps else None
+    if (
+        last is not None
+        and last.kind is QuestionKind.AGENDA
+        and last.outcome is not None
+        and last.outcome.outcome.value == "not_adopted"
+        and (scenario.invitations or scenario.drafts)
+    ):
+        lines.append("")
+        lines.append("The meeting does not convene: nothing else on its agenda is taken up.")
+    return "\n".join(lines)
 
 
 # unsc-sim power: who holds how much voting power, and what the votes so far leave open.
@@ -218,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain.meeting import decisions
 from app.domain.rules import tally
 from app.domain.votes import OutcomeKind, Vote
 from app.scenarios import load_file
@@ -15,7 +16,13 @@ from tests.conftest import BUNDLED
 FILES = sorted(BUNDLED.glob("*.yaml"))
 
 
-RECORDED = [p for p in FILES if not p.stem.startswith("council-")]
+# Real votes: not the blank year templates, not the illustrative class meetings, and a meeting file only
+# where its first question (the agenda) was itself voted on the record.
+RECORDED = [
+    p
+    for p in FILES
+    if not p.stem.startswith(("council-", "class-")) and (not load_file(p).is_meeting or load_file(p).record)
+]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -120,3 +127,29 @@ def test_agenda_scenarios_speak_of_the_meeting() -> None:
         if "agenda" in scenario.question.lower():
             assert scenario.verdict.adopted == "The meeting convenes", path.name
             assert scenario.verdict.not_adopted == "The meeting does not convene", path.name
+
+
+MEETINGS = [p for p in FILES if load_file(p).is_meeting]
+
+
+@pytest.mark.parametrize("path", MEETINGS, ids=lambda p: p.stem)
+def test_every_recorded_step_of_a_meeting_is_reached_by_its_votes(path: Path) -> None:
+    steps = decisions(load_file(path))
+    recorded = [step for step in steps if step.record is not None and step.outcome is not None]
+    for step in recorded:
+        assert step.record is not None and step.outcome is not None and step.record.source, step.step
+        assert step.outcome.outcome.value == step.record.outcome, step.step
+        for field in ("yes", "no", "abstain", "absent", "not_participating"):
+            if getattr(step.record, field) is not None:
+                assert getattr(step.outcome.counts, field) == getattr(step.record, field), (step.step, field)
+
+
+def test_the_bundled_meetings_cover_an_agenda_vote_with_briefings_a_double_veto_and_an_amendment() -> None:
+    dprk = decisions(load_file(BUNDLED / "dprk-2014-meeting.yaml"))
+    assert [s.kind.value for s in dprk] == ["agenda", "invitation", "invitation"] and dprk[0].outcome is not None
+    czech = decisions(load_file(BUNDLED / "czechoslovakia-1948-preliminary-question.yaml"))
+    preliminary, draft = czech[1], czech[2]
+    assert preliminary.outcome is not None and preliminary.outcome.vetoed_by == ["SUN"]
+    assert draft.outcome is not None and draft.outcome.matter.value == "substantive" and draft.outcome.vetoed_by
+    kinds = [s.kind.value for s in decisions(load_file(BUNDLED / "class-meeting-2026.yaml"))]
+    assert kinds == ["agenda", "invitation", "amendment", "draft", "draft"]

@@ -74,3 +74,36 @@ def test_console_script_is_installed() -> None:
         [str(exe), "tally", str(BUNDLED / "syria-2018-agenda.yaml")], capture_output=True, text=True
     )
     assert result.returncode == 0 and "NOT ADOPTED" in result.stdout
+
+
+def test_tally_of_a_meeting_prints_each_decision_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tally", str(BUNDLED / "czechoslovakia-1948-preliminary-question.yaml")]) == 0
+    out = capsys.readouterr().out
+    agenda, preliminary, draft = out.index("1. The adoption"), out.index("2. The preliminary"), out.index("3. ")
+    assert agenda < preliminary < draft
+    assert "adopted without objection" in out and "8-2-1" in out and "voted as a substantive matter" in out
+    assert "Vetoed by: Union of Soviet Socialist Republics" in out and "In reality: not adopted 8-2-1" in out
+
+
+def test_tally_of_a_meeting_as_json_gives_each_outcome_with_its_step(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tally", str(BUNDLED / "class-meeting-2026.yaml"), "--json"]) == 0
+    steps = json.loads(capsys.readouterr().out)
+    assert [s["kind"] for s in steps] == ["agenda", "invitation", "amendment", "draft", "draft"]
+    assert steps[1]["outcome"] == "without_vote"
+    for step in (steps[0], steps[2], steps[3]):  # the outcome shape of a one-question tally, plus its step
+        assert {"outcome", "matter", "required", "counts", "vetoed_by", "explanation", "step", "rule"} <= set(step)
+    assert steps[2]["outcome"] == "adopted" and steps[3]["vetoed_by"] == ["RUS"]
+
+
+def test_a_meeting_that_does_not_convene_decides_nothing_more(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (BUNDLED / "class-meeting-2026.yaml").read_text(encoding="utf-8")
+    for name in ("Bahrain", "Colombia", "Latvia"):  # 8-5-2 on the agenda now
+        text = text.replace(f"name: {name}, vote: yes", f"name: {name}, vote: no")
+    path = tmp_path / "fails.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["tally", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "8-5-2" in out and "not adopted: the meeting does not convene" in out
+    assert "nothing else on its agenda is taken up" in out and "S/2026/101" not in out

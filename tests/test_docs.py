@@ -18,8 +18,11 @@ SCENARIO_DOC = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
-    """Every field of a model as the docs name it: ``members[].code``, ``rules.seats``."""
+def field_paths(model: type[BaseModel], prefix: str = "", seen: set[type[BaseModel]] | None = None) -> list[str]:
+    """Every field of a model as the docs name it: ``members[].code``, ``rules.seats``. A model met again
+    (a step's ``record`` has the fields of the scenario's) is documented once, where it first appears."""
+    seen = set() if seen is None else seen
+    seen.add(model)
     paths = []
     for name, info in model.model_fields.items():
         paths.append(prefix + name)
@@ -29,8 +32,8 @@ def field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
         else:
             options = [a for a in (annotation, *getattr(annotation, "__args__", ())) if isinstance(a, type)]
             inner, suffix = next((a for a in options if issubclass(a, BaseModel)), None), "."
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            paths += field_paths(inner, prefix + name + suffix)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and inner not in seen:
+            paths += field_paths(inner, prefix + name + suffix, seen)
     return paths
 
 

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.errors import Conflict, Forbidden, InvalidRequest
 from app.domain.rules import Outcome, decide
-from app.domain.scenario import CHARTER_THRESHOLD, Member
+from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
@@ -58,37 +58,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Invitation(_Strict):
-    """A state not on the Council (rule 37, Arts. 31 and 32) or a briefer (rule 39) asked to take part."""
-
-    rule: Literal[37, 39] = Field(description="37: a member of the United Nations; 39: a briefer.")
-    who: Text
-
-
-class Amendment(_Strict):
-    symbol: Text
-    sponsors: list[Code] = Field(default_factory=list)
-    summary: LongText | None = None
-
-
-class DraftMatter(StrEnum):
-    PROCEDURAL = "procedural"
-    SUBSTANTIVE = "substantive"
-    CONTESTED = "contested"  # members disagree: the preliminary question is put first
-
-
-class Draft(_Strict):
-    """A draft resolution (or a principal motion), with its amendments in the order submitted."""
-
-    symbol: Text
-    sponsors: list[Code] = Field(default_factory=list)
-    summary: LongText | None = None
-    paragraphs: list[LongText] = Field(default_factory=list, description="Operative paragraphs, for separate votes.")
-    matter: DraftMatter = DraftMatter.SUBSTANTIVE
-    chapter: Chapter | None = None
-    amendments: list[Amendment] = Field(default_factory=list)
-
-
 class MeetingPlan(_Strict):
     """What the meeting will take up. A plan with no drafts is a meeting on its agenda alone."""
 
@@ -96,6 +65,16 @@ class MeetingPlan(_Strict):
     invitations: list[Invitation] = Field(default_factory=list)
     drafts: list[Draft] = Field(default_factory=list)
     speaking_seconds: int = Field(default=DEFAULT_SPEAKING_SECONDS, ge=10, le=3600)
+
+
+def plan_of(scenario: Scenario) -> MeetingPlan:
+    """The meeting a scenario file describes (a one-question file: a meeting on its agenda alone)."""
+    return MeetingPlan(
+        agenda=scenario.agenda,
+        invitations=scenario.invitations,
+        drafts=scenario.drafts,
+        speaking_seconds=scenario.speaking_seconds,
+    )
 
 
 # What can be put to the vote, and the motions of rule 33.
@@ -1080,3 +1059,119 @@ _HANDLERS = {
     Act.RESUME: _resume,
     Act.CLOSE_MEETING: _close_meeting,
 }
+
+
+# A meeting file, decided step by step as written (the CLI's ``tally``).
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One step of a meeting file as the votes written in it decide it; ``outcome`` None: agreed without a vote."""
+
+    step: str
+    kind: QuestionKind
+    rule: str
+    subject: str | None
+    outcome: Outcome | None
+    record: Record | None
+    words: str
+
+
+def decisions(scenario: Scenario) -> list[Decision]:
+    """Each decision of a meeting file in the order the Council takes them, from the positions written in it:
+    the agenda (rule 9), the invitations (rules 37 and 39), then each draft's preliminary question, its
+    amendments and the draft (rules 32 and 36). A meeting that does not convene decides nothing more."""
+    members, required = scenario.members, scenario.required
+    result: list[Decision] = []
+
+    def voted(positions: Mapping[str, Vote], matter: Matter, chapter: Chapter | None = None) -> Outcome:
+        votes = {m.code: positions.get(m.code, Vote.UNDECIDED) for m in members}
+        return decide(members, votes, matter, required, chapter)
+
+    agenda_voted = any(m.vote is not Vote.UNDECIDED for m in members)
+    agenda = voted(scenario.starting_votes, scenario.matter, scenario.chapter) if agenda_voted else None
+    words = (
+        "adopted without objection"
+        if agenda is None
+        else ("adopted" if agenda.outcome is OutcomeKind.ADOPTED else "not adopted: the meeting does not convene")
+    )
+    if agenda is not None and agenda.outcome is OutcomeKind.PENDING:
+        words = "not decided yet: undecided members can still decide it"
+    result.append(
+        Decision("the adoption of the agenda", QuestionKind.AGENDA, "rule 9", None, agenda, scenario.record, words)
+    )
+    if agenda is not None and agenda.outcome is OutcomeKind.NOT_ADOPTED:
+        return result
+    for invitation in scenario.invitations:
+        rule = "rule 37; Arts. 31 and 32" if invitation.rule == 37 else "rule 39"
+        outcome = voted(invitation.votes, Matter.PROCEDURAL) if invitation.votes else None
+        said = "invited without objection" if outcome is None else _decided(outcome, "invited", "not invited")
+        result.append(
+            Decision(
+                f"the invitation of {invitation.who}",
+                QuestionKind.INVITATION,
+                rule,
+                invitation.who,
+                outcome,
+                invitation.record,
+                said,
+            )
+        )
+    for draft in scenario.drafts:
+        matter = Matter.SUBSTANTIVE if draft.matter is DraftMatter.CONTESTED else Matter(draft.matter.value)
+        if draft.matter is DraftMatter.CONTESTED and draft.preliminary is not None:
+            outcome = voted(draft.preliminary.votes, Matter.SUBSTANTIVE)
+            matter = Matter.PROCEDURAL if outcome.outcome is OutcomeKind.ADOPTED else Matter.SUBSTANTIVE
+            said = f"{_decided(outcome, 'adopted', 'not adopted')}; so the draft is voted as a {matter.value} matter"
+            result.append(
+                Decision(
+                    f"the preliminary question: is {_named(draft.symbol)} procedural?",
+                    QuestionKind.PRELIMINARY,
+                    "Art. 27(3)",
+                    draft.symbol,
+                    outcome,
+                    draft.preliminary.record,
+                    said,
+                )
+            )
+        for amendment in draft.amendments:
+            if amendment.votes:
+                outcome = voted(amendment.votes, matter, draft.chapter)
+                result.append(
+                    Decision(
+                        f"the amendment {amendment.symbol} to {draft.symbol}",
+                        QuestionKind.AMENDMENT,
+                        "rule 36",
+                        amendment.symbol,
+                        outcome,
+                        amendment.record,
+                        _decided(outcome, "adopted", "not adopted"),
+                    )
+                )
+        if draft.votes:
+            outcome = voted(draft.votes, matter, draft.chapter)
+            result.append(
+                Decision(
+                    f"the draft resolution {draft.symbol}",
+                    QuestionKind.DRAFT,
+                    "rule 32",
+                    draft.symbol,
+                    outcome,
+                    draft.record,
+                    _decided(outcome, "adopted", "not adopted"),
+                )
+            )
+    return result
+
+
+def _named(symbol: str) -> str:
+    """A draft as a sentence names it: "draft resolution S/2019/186", or its own words when it has no symbol."""
+    return f"draft resolution {symbol}" if symbol.startswith("S/") else symbol
+
+
+def _decided(outcome: Outcome, yes: str, no: str) -> str:
+    if outcome.outcome is OutcomeKind.PENDING:
+        return "not decided yet: undecided members can still decide it"
+    if outcome.vetoed_by:
+        return f"{no}: a permanent member voted against (a veto)"
+    return yes if outcome.outcome is OutcomeKind.ADOPTED else no

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -95,8 +96,64 @@ class Record(_Strict):
     note: LongText | None = Field(default=None, description="What is illustrative rather than recorded.")
 
 
+Positions = Annotated[
+    dict[Code, Vote],
+    Field(description="How members vote on this step, by code; members left out are undecided."),
+]
+
+
+class Step(_Strict):
+    """Something a meeting may put to the vote: how members stand on it, and what really happened."""
+
+    votes: Positions = Field(default_factory=dict)
+    record: Record | None = None
+
+
+class Invitation(Step):
+    """A state not on the Council (rule 37, Arts. 31 and 32) or a briefer (rule 39) asked to take part.
+
+    Agreed without a vote unless ``votes`` are given (a member objected: a procedural vote)."""
+
+    rule: Literal[37, 39] = Field(description="37: a member of the United Nations; 39: a briefer.")
+    who: Text
+
+
+class Amendment(Step):
+    symbol: Text
+    sponsors: list[Code] = Field(default_factory=list)
+    summary: LongText | None = None
+
+
+class DraftMatter(StrEnum):
+    """Procedural, substantive, or contested: members disagree, and the preliminary question is put first."""
+
+    PROCEDURAL = "procedural"
+    SUBSTANTIVE = "substantive"
+    CONTESTED = "contested"
+
+
+class Draft(Step):
+    """A draft resolution (or a principal motion), with its amendments in the order submitted."""
+
+    symbol: Text
+    sponsors: list[Code] = Field(default_factory=list)
+    summary: LongText | None = None
+    paragraphs: list[LongText] = Field(default_factory=list, description="Operative paragraphs, for separate votes.")
+    matter: DraftMatter = DraftMatter.SUBSTANTIVE
+    chapter: Chapter | None = None
+    preliminary: Step | None = Field(
+        default=None, description="For a contested draft: the votes (and record) on whether it is procedural."
+    )
+    amendments: list[Amendment] = Field(default_factory=list)
+
+
 class Scenario(_Strict):
-    """A question before a council, with each member's starting position."""
+    """A question before a council, with each member's starting position; or a whole meeting.
+
+    A meeting adds its provisional ``agenda``, the ``invitations`` asked for and the ``drafts`` (with
+    their amendments); then ``question`` is the adoption of the agenda (rule 9) and each member's
+    ``vote`` their position on it.
+    """
 
     title: Text
     date: dt.date | None = None
@@ -122,6 +179,15 @@ class Scenario(_Strict):
     )
     rules: Rules | None = None
     record: Record | None = None
+    agenda: list[Text] = Field(default_factory=list, description="The items of the provisional agenda.")
+    invitations: list[Invitation] = Field(default_factory=list)
+    drafts: list[Draft] = Field(default_factory=list)
+    speaking_seconds: int = Field(default=180, ge=10, le=3600, description="Each speaker's time, in seconds.")
+
+    @property
+    def is_meeting(self) -> bool:
+        """A meeting file: an agenda, invitations or drafts beyond its one question."""
+        return bool(self.agenda or self.invitations or self.drafts)
 
     @property
     def council_rules(self) -> Rules:
@@ -321,7 +387,45 @@ def _council_checks(council: _Council) -> list[Problem]:
 
 def council_problems(scenario: Scenario) -> list[Problem]:
     """The faults that only show when the whole council is looked at together."""
-    return _council_checks(_Council.of(scenario))
+    return _council_checks(_Council.of(scenario)) + meeting_problems(scenario)
+
+
+def meeting_problems(scenario: Scenario) -> list[Problem]:
+    """A meeting's steps name members of the council, and its drafts and amendments by symbols of their own."""
+    codes = {m.code for m in scenario.members}
+    seats = len(scenario.members)
+    problems: list[Problem] = []
+
+    def step(path: Path, item: Step, sponsors: list[str] | None = None) -> None:
+        for code in item.votes:
+            if code not in codes:
+                problems.append(Problem((*path, "votes", code), f"{code!r} is not the code of any member"))
+        for index, code in enumerate(sponsors or []):
+            if code not in codes:
+                problems.append(Problem((*path, "sponsors", index), f"{code!r} is not the code of any member"))
+        if item.record is not None:
+            problems.extend(Problem((*path, *p.path), p.message) for p in record_problems(item.record, seats))
+
+    for index, invitation in enumerate(scenario.invitations):
+        step(("invitations", index), invitation)
+    symbols: set[str] = set()
+    for index, draft in enumerate(scenario.drafts):
+        step(("drafts", index), draft, draft.sponsors)
+        if draft.preliminary is not None:
+            if draft.matter is not DraftMatter.CONTESTED:
+                problems.append(
+                    Problem(("drafts", index, "preliminary"), "only a contested draft has a preliminary question")
+                )
+            step(("drafts", index, "preliminary"), draft.preliminary)
+        for number, amendment in enumerate(draft.amendments):
+            step(("drafts", index, "amendments", number), amendment, amendment.sponsors)
+        for path, symbol in [(("drafts", index, "symbol"), draft.symbol)] + [
+            (("drafts", index, "amendments", n, "symbol"), a.symbol) for n, a in enumerate(draft.amendments)
+        ]:
+            if symbol in symbols:
+                problems.append(Problem(path, f"{symbol!r} is used twice; each draft and amendment has its own symbol"))
+            symbols.add(symbol)
+    return problems
 
 
 _VOTE_FIELDS = ("yes", "no", "abstain", "absent", "not_participating")

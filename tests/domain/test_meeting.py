@@ -12,9 +12,6 @@ from app.domain.meeting import (
     PRESIDENT,
     Act,
     Deed,
-    Draft,
-    DraftMatter,
-    Invitation,
     ItemStatus,
     Meeting,
     MeetingPlan,
@@ -25,7 +22,7 @@ from app.domain.meeting import (
     replay,
     start,
 )
-from app.domain.scenario import Member
+from app.domain.scenario import Draft, DraftMatter, Invitation, Member
 from app.domain.votes import Matter, Vote
 from app.scenarios import load_file
 from tests.conftest import BUNDLED

@@ -13,8 +13,10 @@ import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
+from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.scenario import Scenario
 from app.domain.session import (
@@ -172,17 +174,37 @@ class SessionService:
             raise ValueError(f"{action} is not a session control")
         return self.writer.run(self._operation(session_id, action, Role.INSTRUCTOR, Request(), "instructor"))
 
+    def _instructor_vote_operation(self, session_id: str, member: str, vote: Vote) -> Operation:
+        if self.get(session_id).meeting is not None:  # in a meeting: a vote on the question put, for that member
+            deed = meetings.Deed(meetings.Act.VOTE, member, now(), vote=vote)
+            return self._operation(session_id, Action.MEETING, Role.INSTRUCTOR, Request(deed=deed), "instructor")
+        request = Request(member=member, vote=vote)
+        return self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor")
+
     async def instructor_vote(self, session_id: str, member: str, vote: Vote) -> SessionView:
         """Cast or withhold any delegation's vote, absence and "undecided" included."""
-        request = Request(member=member, vote=vote)
-        return await self.writer.run_async(
-            self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor")
-        )
+        return await self.writer.run_async(self._instructor_vote_operation(session_id, member, vote))
 
     def instructor_vote_sync(self, session_id: str, member: str, vote: Vote) -> SessionView:
         """``instructor_vote`` for callers on a worker thread."""
-        request = Request(member=member, vote=vote)
-        return self.writer.run(self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor"))
+        return self.writer.run(self._instructor_vote_operation(session_id, member, vote))
+
+    def meeting_act(
+        self, session_id: str, deed: meetings.Deed, *, token: str | None = None, instructor: bool = False
+    ) -> SessionView:
+        """An act of the meeting: the instructor's as President (or for any member), a student's for their own
+        delegation (the one whose vote their token casts). The meeting's rules decide whether it may happen now."""
+        if instructor:
+            return self.writer.run(
+                self._operation(session_id, Action.MEETING, Role.INSTRUCTOR, Request(deed=deed), "instructor")
+            )
+        member = self.seat_for_token(session_id, token)
+        if member is None or token is None:
+            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+        acted = replace(deed, by=member)
+        return self.writer.run(
+            self._operation(session_id, Action.MEETING, Role.STUDENT, Request(deed=acted), f"student:{member}", token)
+        )
 
     def _student_operation(
         self, session_id: str, token: str | None, vote: Vote, claimed_member: str | None
@@ -192,6 +214,12 @@ class SessionService:
             raise Forbidden("you hold no delegation in this session (it may have been released); join again")
         if claimed_member is not None and claimed_member != member:
             raise Forbidden(f"you hold {member} and may vote only for it")
+        if self.get(session_id).meeting is not None:  # in a meeting: a vote on the question the President put
+            deed = meetings.Deed(meetings.Act.VOTE, member, now(), vote=vote)
+            operation = self._operation(
+                session_id, Action.MEETING, Role.STUDENT, Request(deed=deed), f"student:{member}", token
+            )
+            return operation, member
         request = Request(member=member, vote=vote)
         return self._operation(session_id, Action.VOTE, Role.STUDENT, request, f"student:{member}", token), member
 

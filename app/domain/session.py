@@ -18,7 +18,9 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.domain.meeting import Deed, Meeting
 from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Scenario
 from app.domain.votes import Vote
@@ -83,6 +85,7 @@ class Action(StrEnum):
     CLEAR = "clear"
     END = "end"
     VOTE = "vote"
+    MEETING = "meeting"  # an act of the meeting (an objection, a motion, a vote...): see app/domain/meeting.py
     CLAIM = "claim"
     OBSERVE = "observe"
     APPROVE = "approve"
@@ -193,6 +196,9 @@ class SessionView:
     join_mode: JoinMode = JoinMode.OPEN
     seat_size: int = 1
     students: tuple[Student, ...] = field(default_factory=tuple)
+    # A session on a meeting file runs the whole meeting: its state, and the acts that made it.
+    meeting: Meeting | None = None
+    deeds: tuple[Deed, ...] = field(default_factory=tuple)
 
     @property
     def votes(self) -> dict[str, Vote]:
@@ -295,6 +301,7 @@ class Request:
     device: str | None = None
     via_link: bool = False
     per_address: int = 0  # places one address may hold (0: no limit)
+    deed: Deed | None = None  # an act of the meeting
 
 
 Check = Callable[[SessionView, Request], str | None]
@@ -339,6 +346,22 @@ def _vote_changes(view: SessionView, request: Request) -> str | None:
     if seat.vote is request.vote:
         return f"the vote of {seat.name} is already {request.vote.label.lower()}"
     return None
+
+
+def _not_a_meeting(view: SessionView, _: Request) -> str | None:
+    return "in a meeting, a vote is cast on the question the President has put" if view.meeting is not None else None
+
+
+def _meeting_open(view: SessionView, _: Request) -> str | None:
+    if view.meeting is None:
+        return "this session is a single question, not a meeting"
+    if view.status is Status.WAITING:
+        return "the meeting has not opened yet; the instructor opens it"
+    return None
+
+
+def _only_for_questions(view: SessionView, _: Request) -> str | None:
+    return "a meeting moves on through the President's acts, not this control" if view.meeting is not None else None
 
 
 def _votes_differ(target: Callable[[SessionView], Mapping[str, Vote]], already: str) -> Check:
@@ -481,15 +504,28 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.OPEN: Rule(
         INSTRUCTOR, _all(_live, lambda v, _: "voting is already open" if v.status is Status.OPEN else None)
     ),
-    Action.CLOSE: Rule(INSTRUCTOR, _all(_live, _status_is(Status.OPEN, "voting is already closed"))),
-    Action.HIDE: Rule(INSTRUCTOR, _all(_live, lambda v, _: "votes are already hidden" if v.hide_votes else None)),
+    Action.CLOSE: Rule(
+        INSTRUCTOR, _all(_live, _only_for_questions, _status_is(Status.OPEN, "voting is already closed"))
+    ),
+    Action.HIDE: Rule(
+        INSTRUCTOR, _all(_live, _only_for_questions, lambda v, _: "votes are already hidden" if v.hide_votes else None)
+    ),
     Action.SHOW: Rule(INSTRUCTOR, _all(_live, lambda v, _: None if v.hide_votes else "votes are already shown")),
     Action.RESET: Rule(
-        INSTRUCTOR, _all(_live, _votes_differ(_scenario_votes, "every vote is already as the scenario has it"))
+        INSTRUCTOR,
+        _all(
+            _live, _only_for_questions, _votes_differ(_scenario_votes, "every vote is already as the scenario has it")
+        ),
     ),
-    Action.CLEAR: Rule(INSTRUCTOR, _all(_live, _votes_differ(_no_votes, "every delegation is already undecided"))),
+    Action.CLEAR: Rule(
+        INSTRUCTOR,
+        _all(_live, _only_for_questions, _votes_differ(_no_votes, "every delegation is already undecided")),
+    ),
     Action.END: Rule(INSTRUCTOR, _live),
-    Action.VOTE: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)),
+    Action.VOTE: Rule(
+        frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _not_a_meeting, _seat_exists, _vote_changes)
+    ),
+    Action.MEETING: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _meeting_open)),
     Action.CLAIM: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join, _seat_free)),
     Action.OBSERVE: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join)),
     Action.APPROVE: Rule(INSTRUCTOR, _all(_live, _student_is(Place.PENDING), _room_for_pending)),
@@ -553,6 +589,7 @@ def new_session(
     )
     if not 1 <= seat_size <= SEAT_SIZE_MAX:
         raise InvalidRequest("seat_size", f"a delegation holds 1 to {SEAT_SIZE_MAX} students")
+    meeting = open_meeting(scenario, at) if scenario.is_meeting else None
     return SessionView(
         session_id,
         join_code,
@@ -565,7 +602,13 @@ def new_session(
         seats,
         join_mode=join_mode,
         seat_size=seat_size,
+        meeting=meeting,
     )
+
+
+def open_meeting(scenario: Scenario, at: dt.datetime, deeds: tuple[Deed, ...] = ()) -> Meeting:
+    """The meeting a session on a meeting file runs, after ``deeds`` (a restart replays them)."""
+    return meetings.replay(meetings.plan_of(scenario), scenario.members, deeds, at, scenario.required)
 
 
 @dataclass(frozen=True)
@@ -632,30 +675,62 @@ def apply(
     elif action is Action.RESERVE and member is not None:
         after = replace(after, seats=_with_seats(view, _one(member, lambda s: replace(s, reserved_for=name))))
         detail = name
-    elif action is Action.JOIN_MODE and request.join_mode is not None:
-        after = replace(after, join_mode=request.join_mode)
-        detail = request.join_mode.value
-    elif action is Action.SEAT_SIZE and request.seat_size is not None:
-        after = replace(after, seat_size=request.seat_size)
-        detail = str(request.seat_size)
-    elif action in (Action.RESET, Action.CLEAR):
-        target = _scenario_votes(view) if action is Action.RESET else _no_votes(view)
-        after = replace(after, seats=_with_seats(view, lambda s: replace(s, vote=target[s.code], voted_at=None)))
-    elif action in (Action.HIDE, Action.SHOW):
-        after = replace(after, hide_votes=action is Action.HIDE)
-    elif action in STATUS_AFTER:
-        after = replace(after, status=STATUS_AFTER[action], ended_at=at if action is Action.END else view.ended_at)
+    elif action is Action.MEETING and request.deed is not None and view.meeting is not None:
+        after = replace(after, meeting=meetings.apply(view.meeting, request.deed), deeds=(*view.deeds, request.deed))
+        member = request.deed.by if request.deed.by != meetings.PRESIDENT else None
+        detail = _deed_words(request.deed)
+    else:
+        after, detail = _session_wide(view, after, action, request, at)
     return Change(after, action, actor, member, detail)
+
+
+def _session_wide(
+    view: SessionView, after: SessionView, action: Action, request: Request, at: dt.datetime
+) -> tuple[SessionView, str | None]:
+    """The changes to the session as a whole: how students join, votes shown, reset, the status."""
+    if action is Action.JOIN_MODE and request.join_mode is not None:
+        return replace(after, join_mode=request.join_mode), request.join_mode.value
+    if action is Action.SEAT_SIZE and request.seat_size is not None:
+        return replace(after, seat_size=request.seat_size), str(request.seat_size)
+    if action in (Action.RESET, Action.CLEAR):
+        target = _scenario_votes(view) if action is Action.RESET else _no_votes(view)
+        return replace(after, seats=_with_seats(view, lambda s: replace(s, vote=target[s.code], voted_at=None))), None
+    if action in (Action.HIDE, Action.SHOW):
+        return replace(after, hide_votes=action is Action.HIDE), None
+    if action in STATUS_AFTER:
+        ended = at if action is Action.END else view.ended_at
+        return replace(after, status=STATUS_AFTER[action], ended_at=ended), None
+    return after, None
 
 
 def _student_may_act(view: SessionView, action: Action, request: Request, token_hash: str | None) -> None:
     """A student votes, or hands the vote on, only for the delegation whose vote their token casts."""
     if action is Action.VOTE and request.member is not None:
         _must_cast(view, request.member, token_hash)
+    elif action is Action.MEETING and request.deed is not None:
+        if request.deed.by not in view.votes:
+            raise Forbidden("a student acts for their own delegation")
+        _must_cast(view, request.deed.by, token_hash)
+        if request.deed.act is meetings.Act.VOTE and request.deed.vote not in STUDENT_CHOICES:
+            allowed = ", ".join(v.value for v in STUDENT_CHOICES)
+            raise InvalidRequest("vote", f"a delegation votes {allowed}, not {request.deed.vote}")
     elif action is Action.HAND and request.student is not None:
         target = view.student(request.student)
         if target.seat is not None:
             _must_cast(view, target.seat, token_hash)
+
+
+def _deed_words(deed: Deed) -> str:
+    """An act as the audit log records it: the act and what it names."""
+    parts = [deed.act.value]
+    for value in (deed.vote, deed.motion, deed.subject, deed.part, deed.seconds):
+        if value is not None:
+            parts.append(str(value))
+    if deed.order:
+        parts.append(",".join(deed.order))
+    if deed.text:
+        parts.append(deed.text[:200])
+    return " ".join(parts)
 
 
 def _must_cast(view: SessionView, code: str, token_hash: str | None) -> None:

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text
 
 from app.domain.errors import NotFound
+from app.domain.meeting import Act, Deed, MotionKind
 from app.domain.scenario import Scenario
-from app.domain.session import Change, JoinMode, Place, Seat, SessionView, Status, Student
+from app.domain.session import Change, JoinMode, Place, Seat, SessionView, Status, Student, open_meeting
 from app.domain.votes import Vote
 from app.store.database import writing
-from app.store.tables import audit, seats, sessions, students
+from app.store.tables import audit, meeting_acts, seats, sessions, students
 
 NOTIFY_CHANNEL = "unsc_sim_sessions"
 
@@ -50,6 +51,38 @@ def _iso(moment: dt.datetime) -> str:
 
 def _parse(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+def _deed(row: Any) -> Deed:
+    return Deed(
+        act=Act(row["act"]),
+        by=row["by"],
+        at=_parse(row["at"]) or now(),
+        vote=Vote(row["vote"]) if row["vote"] else None,
+        motion=MotionKind(row["motion"]) if row["motion"] else None,
+        subject=row["subject"],
+        text=row["text"],
+        order=tuple(json.loads(row["ordering"])) if row["ordering"] else (),
+        seconds=row["seconds"],
+        part=row["part"],
+    )
+
+
+def _deed_row(session_id: str, number: int, deed: Deed) -> dict[str, Any]:
+    return {
+        "session_id": session_id,
+        "number": number,
+        "act": deed.act.value,
+        "by": deed.by,
+        "at": _iso(deed.at),
+        "vote": deed.vote.value if deed.vote else None,
+        "motion": deed.motion.value if deed.motion else None,
+        "subject": deed.subject,
+        "text": deed.text,
+        "ordering": json.dumps(list(deed.order)) if deed.order else None,
+        "seconds": deed.seconds,
+        "part": deed.part,
+    }
 
 
 def token_hash(token: str) -> str:
@@ -165,6 +198,14 @@ class SessionStore:
             )
             for s in student_rows
         )
+        deeds: tuple[Deed, ...] = ()
+        meeting = None
+        if scenario.is_meeting:
+            acts = conn.execute(
+                select(meeting_acts).where(meeting_acts.c.session_id == session_id).order_by(meeting_acts.c.number)
+            ).mappings()
+            deeds = tuple(_deed(a) for a in acts)
+            meeting = open_meeting(scenario, _parse(row["created_at"]) or now(), deeds)
         return SessionView(
             id=row["id"],
             join_code=row["join_code"],
@@ -179,6 +220,8 @@ class SessionStore:
             join_mode=JoinMode(row["join_mode"]),
             seat_size=int(row["seat_size"]),
             students=student_views,
+            meeting=meeting,
+            deeds=deeds,
         )
 
     def get(self, session_id: str) -> SessionView:
@@ -326,6 +369,13 @@ class SessionStore:
         _AUDIT_INSERT.run(conn, audit_rows)
         if seated:
             self._write_students(conn, seated)
+        acts = [
+            _deed_row(base.id, number, deed)
+            for base, changes in batch
+            for number, deed in enumerate(changes[-1].view.deeds[len(base.deeds) :], len(base.deeds) + 1)
+        ]
+        if acts:
+            conn.execute(insert(meeting_acts), acts)
         self.notify_many(conn, [changes[-1].view for _, changes in batch])
 
     def _write_students(self, conn: Connection, views: Sequence[SessionView]) -> None:
@@ -380,6 +430,7 @@ class SessionStore:
             if ids:
                 conn.execute(delete(audit).where(audit.c.session_id.in_(ids)))
                 conn.execute(delete(students).where(students.c.session_id.in_(ids)))
+                conn.execute(delete(meeting_acts).where(meeting_acts.c.session_id.in_(ids)))
                 conn.execute(delete(seats).where(seats.c.session_id.in_(ids)))
                 conn.execute(delete(sessions).where(sessions.c.id.in_(ids)))
             return ids

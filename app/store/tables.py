@@ -51,6 +51,24 @@ students = Table(
     Column("joined_at", String(32), nullable=False),
 )
 
+# The acts of a session that runs a whole meeting, in order: the meeting is replayed from them.
+meeting_acts = Table(
+    "meeting_acts",
+    metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("act", String(24), nullable=False),
+    Column("by", String(16), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("vote", String(20)),
+    Column("motion", String(16)),
+    Column("subject", String(200)),
+    Column("text", Text),
+    Column("ordering", Text),  # JSON: the amendments in the order the President ruled
+    Column("seconds", Integer),
+    Column("part", Integer),
+)
+
 audit = Table(
     "audit",
     metadata,

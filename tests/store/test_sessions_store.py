@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.errors import Conflict, Forbidden, NotFound
+from app.domain.meeting import PRESIDENT, Act, Deed, Phase
 from app.domain.scenario import Scenario
 from app.domain.session import Action, JoinMode, Place, SessionView, Status
 from app.domain.votes import Vote
@@ -18,7 +19,7 @@ from app.live import Broker
 from app.scenarios import load_file
 from app.sessions import SessionService
 from app.store.database import make_engine
-from app.store.sessions import SessionStore, token_hash
+from app.store.sessions import SessionStore, now, token_hash
 from app.store.tables import seats
 from tests.conftest import BUNDLED
 
@@ -217,3 +218,34 @@ def test_students_their_places_and_the_voter_survive_a_restart(database_url: str
 
 def token_of(token: str) -> str:
     return token_hash(token)
+
+
+def test_a_meeting_session_replays_its_acts_after_a_restart(database_url: str) -> None:
+    """A session on a meeting file stores its acts; a restarted server replays them to the same meeting."""
+    meeting_file = load_file(BUNDLED / "class-meeting-2026.yaml")
+    engine = make_engine(database_url)
+    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    session = service.create("class-meeting-2026", meeting_file)
+    assert session.meeting is not None and session.meeting.phase is Phase.AGENDA
+    service.control(session.id, Action.OPEN)
+    chn = service.claim(session.id, "CHN", "Chen", held=None)
+    service.meeting_act(session.id, Deed(Act.OBJECT, "ignored", now()), token=chn.token)
+    service.meeting_act(session.id, Deed(Act.PUT, PRESIDENT, now()), instructor=True)
+    for seat in session.seats[:10]:
+        service.instructor_vote_sync(session.id, seat.code, Vote.YES)
+    service.meeting_act(session.id, Deed(Act.CLOSE_VOTE, PRESIDENT, now()), instructor=True)
+    before = service.get(session.id)
+    assert before.meeting is not None and before.meeting.phase is Phase.INVITATIONS
+    assert before.meeting.objectors == () and before.meeting.questions[0].outcome is not None
+    service.close()
+    engine.dispose()
+
+    engine = make_engine(database_url)
+    again = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    try:
+        after = again.get(session.id)
+        assert after.deeds == before.deeds and after.meeting == before.meeting
+        assert [e["action"] for e in again.audit_log(session.id)][-3:] == ["meeting", "meeting", "meeting"]
+    finally:
+        again.close()
+        engine.dispose()

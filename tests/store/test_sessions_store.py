@@ -210,7 +210,7 @@ def test_students_their_places_and_the_voter_survive_a_restart(database_url: str
         assert again.seat_for_token(session.id, waiting.token) is None
         assert again.student_for_token(session.id, watcher.token).place is Place.OBSERVER  # type: ignore[union-attr]
         with pytest.raises(Forbidden, match="blocked"):
-            again.claim(session.id, "GBR", None, held=None, address="10.0.0.66")
+            again.claim(session.id, "GBR", None, held=None, address="10.0.0.66", per_address=2)
     finally:
         again.close()
         engine.dispose()

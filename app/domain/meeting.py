@@ -335,6 +335,10 @@ class Meeting:
     def _part_voted(self, draft: str, paragraph: int) -> bool:
         return any(q.kind is QuestionKind.PART and q.subject == f"{draft}#{paragraph}" for q in self.questions)
 
+    def draft_paragraphs(self, symbol: str) -> list[str]:
+        plan = self._draft_plan(symbol)
+        return list(plan.paragraphs) if plan else []
+
     def _draft_plan(self, symbol: str) -> Draft | None:
         return next((d for d in self.plan.drafts if d.symbol == symbol), None)
 
@@ -1175,3 +1179,55 @@ def _decided(outcome: Outcome, yes: str, no: str) -> str:
     if outcome.vetoed_by:
         return f"{no}: a permanent member voted against (a veto)"
     return yes if outcome.outcome is OutcomeKind.ADOPTED else no
+
+
+# What may happen next: the acts the rules allow now, for the President or a member, found by trying them.
+
+
+def possible(meeting: Meeting, by: str, at: dt.datetime | None = None) -> frozenset[Act]:
+    """The acts ``by`` (``PRESIDENT`` or a member's code) may take now: every page shows exactly these, so no
+    page repeats a rule. An act that needs a choice (which motion, which draft) counts when one choice works."""
+    moment = at or dt.datetime.now(dt.UTC)
+    drafts = [i.symbol for i in meeting.items if i.kind == "draft" and i.status is ItemStatus.PENDING]
+    pending = [i.symbol for i in meeting.items if i.kind == "amendment" and not i.accepted]
+    probes: dict[Act, list[Deed]] = {
+        act: [Deed(act, by, moment)]
+        for act in (
+            Act.NO_OBJECTION,
+            Act.OBJECT,
+            Act.PUT,
+            Act.CLOSE_VOTE,
+            Act.PROCEED,
+            Act.REQUEST_FLOOR,
+            Act.NEXT_SPEAKER,
+            Act.YIELD,
+            Act.CHALLENGE,
+            Act.RESUME,
+            Act.CLOSE_MEETING,
+        )
+    }
+    probes[Act.VOTE] = [Deed(Act.VOTE, by, moment, vote=Vote.YES)]
+    probes[Act.EXTEND] = [Deed(Act.EXTEND, by, moment, seconds=60)]
+    probes[Act.MOVE] = [Deed(Act.MOVE, by, moment, motion=MotionKind.SUSPEND)]
+    probes[Act.POINT_OF_ORDER] = [Deed(Act.POINT_OF_ORDER, by, moment, text="?")]
+    probes[Act.RULE] = [Deed(Act.RULE, by, moment, text="?")]
+    probes[Act.SUBMIT_AMENDMENT] = [Deed(Act.SUBMIT_AMENDMENT, by, moment, subject=d, text="?") for d in drafts[:1]]
+    probes[Act.ACCEPT_AMENDMENT] = [Deed(Act.ACCEPT_AMENDMENT, by, moment, subject=a) for a in pending[:1]]
+    probes[Act.SKIP] = [Deed(Act.SKIP, by, moment, subject=c) for c in meeting.speakers[:1]]
+    probes[Act.REQUEST_SEPARATE] = [
+        Deed(Act.REQUEST_SEPARATE, by, moment, subject=d, part=1) for d in drafts if meeting.draft_paragraphs(d)
+    ][:1]
+    mine = [m.id for m in meeting.motions if m.by == by] + [
+        i.symbol for i in meeting.items if by in i.sponsors and i.status is ItemStatus.PENDING
+    ]
+    probes[Act.WITHDRAW] = [Deed(Act.WITHDRAW, by, moment, subject=s) for s in mine[:1]]
+    allowed = set()
+    for act, deeds in probes.items():
+        for deed in deeds:
+            try:
+                apply(meeting, deed)
+            except (Conflict, Forbidden, InvalidRequest):
+                continue
+            allowed.add(act)
+            break
+    return frozenset(allowed)

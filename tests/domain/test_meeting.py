@@ -19,6 +19,7 @@ from app.domain.meeting import (
     Phase,
     QuestionKind,
     apply,
+    possible,
     replay,
     start,
 )
@@ -377,3 +378,19 @@ def test_the_meeting_is_a_fold_over_its_acts() -> None:
         stepped = apply(stepped, deed)
     assert meeting == stepped and meeting.phase is Phase.DEBATE and meeting.speakers == ("FRA",)
     assert [e.rule for e in meeting.record if e.question is not None] == ["rule 9"]
+
+
+def test_what_may_happen_next_follows_the_state() -> None:
+    opening = meeting_with(DRAFTS)
+    assert possible(opening, PRESIDENT) >= {Act.NO_OBJECTION} and Act.PUT not in possible(opening, PRESIDENT)
+    assert Act.OBJECT in possible(opening, "CHN") and Act.VOTE not in possible(opening, "CHN")
+    objected = do(opening, Act.OBJECT, "CHN")
+    assert Act.PUT in possible(objected, PRESIDENT) and Act.NO_OBJECTION not in possible(objected, PRESIDENT)
+    voting = do(objected, Act.PUT)
+    assert Act.VOTE in possible(voting, "USA") and Act.CLOSE_VOTE in possible(voting, PRESIDENT)
+    assert Act.MOVE not in possible(voting, "USA")
+    debate = vote(objected, *split(12, 2, 1))
+    member = possible(debate, "FRA")
+    assert {Act.REQUEST_FLOOR, Act.MOVE, Act.POINT_OF_ORDER, Act.SUBMIT_AMENDMENT, Act.REQUEST_SEPARATE} <= member
+    assert Act.WITHDRAW in possible(debate, "USA") and Act.WITHDRAW not in possible(debate, "CHN")  # USA sponsors
+    assert Act.PROCEED in possible(debate, PRESIDENT) and Act.NEXT_SPEAKER not in possible(debate, PRESIDENT)

@@ -92,3 +92,71 @@ def audit_csv(log: AuditLog) -> str:
         [e["id"], e["at"], e["version"], e["actor"], e["action"], e["member"] or "", e["detail"] or ""] for e in log
     ]
     return _csv(rows)
+
+
+# The record of a meeting: every step, who did it, the rule applied and each vote by member.
+
+
+def _entries(view: SessionView) -> list[dict[str, Any]]:
+    meeting = view.meeting
+    assert meeting is not None
+    names = {m.code: m.name for m in meeting.members}
+    rows = []
+    for entry in meeting.record:
+        question = entry.question
+        row: dict[str, Any] = {
+            "at": entry.at.isoformat(),
+            "by": "President" if entry.by == "president" else names.get(entry.by, entry.by),
+            "what": entry.what,
+            "rule": entry.rule,
+        }
+        if question is not None and question.outcome is not None:
+            row["question"] = {
+                "number": question.number,
+                "kind": question.kind.value,
+                "text": question.text,
+                "rule": question.rule,
+                "votes": {code: vote.value for code, vote in question.votes.items()},
+                "outcome": question.outcome.model_dump(mode="json"),
+            }
+        rows.append(row)
+    return rows
+
+
+def record_json(view: SessionView) -> str:
+    """The meeting's record as data: each entry, and for each vote the question, each member's vote and the outcome."""
+    meeting = view.meeting
+    assert meeting is not None
+    return json.dumps(
+        {
+            "session": view.id,
+            "scenario": {"id": view.scenario_id, "title": view.scenario.title},
+            "phase": meeting.phase.value,
+            "record": _entries(view),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def record_csv(view: SessionView) -> str:
+    """The meeting's record, one line per entry; a vote adds its result and each member's vote in columns."""
+    meeting = view.meeting
+    assert meeting is not None
+    codes = [m.code for m in meeting.members]
+    rows: list[list[Any]] = [
+        ["title", view.scenario.title],
+        [],
+        ["at", "by", "what", "rule", "result", "yes", "no", "abstain", *codes],
+    ]
+    for entry in _entries(view):
+        question = entry.get("question")
+        if question is None:
+            rows.append([entry["at"], entry["by"], entry["what"], entry["rule"]])
+            continue
+        outcome = question["outcome"]
+        counts = outcome["counts"]
+        votes = [question["votes"].get(code, "") for code in codes]
+        result = [outcome["outcome"], counts["yes"], counts["no"], counts["abstain"]]
+        rows.append([entry["at"], entry["by"], entry["what"], entry["rule"], *result, *votes])
+    return _csv(rows)

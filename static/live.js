@@ -87,4 +87,17 @@
     });
   }
   follow();
+
+  // A speaker's time, counted down from the deadline the server rendered (negative once over time).
+  function tick() {
+    for (const timer of document.querySelectorAll("[data-deadline]")) {
+      const deadline = Date.parse(timer.dataset.deadline);
+      if (Number.isNaN(deadline)) continue;
+      const left = Math.round((deadline - Date.now()) / 1000);
+      const size = Math.abs(left);
+      timer.textContent = `${left < 0 ? "-" : ""}${Math.floor(size / 60)}:${String(size % 60).padStart(2, "0")}`;
+      timer.classList.toggle("over", left < 0);
+    }
+  }
+  setInterval(tick, 1000);
 })();

@@ -8,12 +8,14 @@ or rule is repeated in JavaScript.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import Environment
 
+from app.domain.meeting import Act
 from app.domain.rules import headline
 from app.domain.session import (
     HIDDEN_HEADLINE,
@@ -30,6 +32,7 @@ from app.domain.session import (
 )
 from app.domain.votes import Vote
 from app.live import INSTRUCTOR, Audience
+from app.web import meeting_view
 from app.web.board import chamber_context
 
 PARTS = {
@@ -41,6 +44,8 @@ PARTS = {
     "seats": "sessions/_seat_rows.html",
     "my-vote": "sessions/_my_vote.html",
     "seating": "sessions/_seating.html",
+    "meeting": "sessions/_meeting.html",
+    "president": "sessions/_president.html",
 }
 ROOM_PARTS = ("verdict", "chamber", "status", "join")
 # Parts are shared by every listener of an audience, so forms in them carry this slot, not a visitor's
@@ -48,6 +53,9 @@ ROOM_PARTS = ("verdict", "chamber", "status", "join")
 CSRF_SLOT = "__csrf__"
 INSTRUCTOR_PARTS = ("verdict", "chamber", "status", "controls", "seating", "seats")
 SEAT_PARTS = ("verdict", "chamber", "status", "my-vote")
+# A session that runs a whole meeting adds where the meeting stands, and for the instructor the President's acts.
+MEETING_PARTS = ("meeting",)
+PRESIDENT_PARTS = ("meeting", "president")
 
 
 # What a destructive control asks before it acts: in a dialog (static/live.js reads data-confirm), or on
@@ -71,24 +79,39 @@ def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool
     # Hidden votes stay hidden on the console too (a mirrored laptop is a projector); the instructor
     # looks at them on a page of their own (``revealed``), on their own device.
     hidden = view.votes_hidden and not reveal
-    shown = {
-        s.code: ("hidden" if s.vote is not Vote.UNDECIDED else "undecided") if hidden else s.vote.value
-        for s in view.seats
-    }
-    words = HIDDEN_HEADLINE if hidden else headline(view.scenario, view.outcome)
+    now = dt.datetime.now(dt.UTC)
+    extra: dict[str, Any] = {}
+    if view.meeting is not None:
+        scenario, shown, outcome, words = meeting_view.board(view.scenario, view.meeting)
+        hidden = False
+        extra = meeting_view.meeting_context(view, now)
+        if instructor:
+            extra |= meeting_view.president_context(view, now)
+    else:
+        scenario, outcome = view.scenario, view.outcome
+        shown = {
+            s.code: ("hidden" if s.vote is not Vote.UNDECIDED else "undecided") if hidden else s.vote.value
+            for s in view.seats
+        }
+        words = HIDDEN_HEADLINE if hidden else headline(view.scenario, view.outcome)
     role = Role.INSTRUCTOR if instructor else Role.VISITOR
-    return chamber_context(view.scenario, shown, view.outcome, words, hidden=hidden) | {
-        "session": view,
-        "join_url": join_url,
-        "actions": allowed_actions(view, role),
-        "Action": Action,
-        "Status": Status,
-        "csrf": CSRF_SLOT,
-        "confirmations": CONFIRMATIONS,
-        "Place": Place,
-        "JoinMode": JoinMode,
-        "seat_size_max": SEAT_SIZE_MAX,
-    }
+    return (
+        chamber_context(scenario, shown, outcome, words, hidden=hidden)
+        | extra
+        | {
+            "current_votes": shown,
+            "session": view,
+            "join_url": join_url,
+            "actions": allowed_actions(view, role),
+            "Action": Action,
+            "Status": Status,
+            "csrf": CSRF_SLOT,
+            "confirmations": CONFIRMATIONS,
+            "Place": Place,
+            "JoinMode": JoinMode,
+            "seat_size_max": SEAT_SIZE_MAX,
+        }
+    )
 
 
 def _student_context(view: SessionView, key: str) -> dict[str, Any]:
@@ -111,7 +134,19 @@ def _student_context(view: SessionView, key: str) -> dict[str, Any]:
         "session": view,
         "scenario": view.scenario,
         "csrf": CSRF_SLOT,
-    }
+    } | (_member_acts(view, seat.code) if view.meeting is not None and seat is not None and seated else {})
+
+
+def _member_acts(view: SessionView, code: str) -> dict[str, Any]:
+    """In a meeting: the delegation's acts now, and its vote on the question before the Council."""
+    acts = meeting_view.member_context(view, code, dt.datetime.now(dt.UTC))
+    if Act.VOTE not in acts["allowed"]:
+        acts["refused"] = "no question is being voted on"
+    elif view.status is not Status.OPEN:
+        acts["refused"] = "the meeting is not open"
+    else:
+        acts["refused"] = None
+    return acts
 
 
 class PartRenderer:
@@ -128,7 +163,11 @@ class PartRenderer:
         """Every part ``audience`` sees, keyed by name; ``memo`` shares the room's parts between audiences."""
         memo = {} if memo is None else memo
         instructor = audience == INSTRUCTOR
-        names = INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "student" else ROOM_PARTS
+        names: tuple[str, ...] = (
+            INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "student" else ROOM_PARTS
+        )
+        if view.meeting is not None:
+            names = names + (PRESIDENT_PARTS if instructor else MEETING_PARTS)
         variant = "instructor" if instructor else "room"
         context: dict[str, Any] | None = None
         result: dict[str, str] = {}

@@ -7,6 +7,7 @@ Handlers only parse, call the session service and render: every change goes thro
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import ipaddress
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.types import Receive, Scope, Send
 
 from app import exports
+from app.domain import meeting as meetings
 from app.domain.errors import Forbidden, NotFound
 from app.domain.session import (
     SEAT_SIZE_MAX,
@@ -275,6 +277,75 @@ def assign_seat(
     """Reserve a seat for a named student (empty name: no reservation)."""
     view = service.reserve(session_id, code, name)
     return done(request, view, f"/s/{session_id}/console#seat-{code}", renderer)
+
+
+@router.post("/s/{session_id}/meeting")
+def meeting_act(
+    session_id: str,
+    request: Request,
+    _: CsrfDep,
+    service: ServiceDep,
+    renderer: PartsDep,
+    act: Annotated[meetings.Act, Form()],
+    vote: Annotated[Vote | None, Form()] = None,
+    motion: Annotated[meetings.MotionKind | None, Form()] = None,
+    subject: Annotated[str | None, Form(max_length=200)] = None,
+    text: Annotated[str | None, Form(max_length=2000)] = None,
+    order: Annotated[str | None, Form(max_length=2000)] = None,
+    seconds: Annotated[int | None, Form(ge=1, le=3600)] = None,
+    part: Annotated[int | None, Form(ge=1, le=999)] = None,
+    as_member: Annotated[str | None, Form(alias="as", max_length=16)] = None,
+) -> Response:
+    """An act of the meeting: the instructor's as President (or, with ``as``, on a member's behalf), a
+    student's for their own delegation. The rules of procedure decide whether it may happen now."""
+    instructor = is_instructor(request)
+    if as_member and not instructor:
+        raise Forbidden("only the instructor acts on a member's behalf")
+    deed = meetings.Deed(
+        act,
+        as_member or meetings.PRESIDENT,
+        dt.datetime.now(dt.UTC),
+        vote=vote,
+        motion=motion,
+        subject=subject or None,
+        text=(text or "").strip() or None,
+        order=tuple(x.strip() for x in (order or "").split(",") if x.strip()),
+        seconds=seconds,
+        part=part,
+    )
+    token = request.cookies.get(seat_cookie(session_id))
+    view = service.meeting_act(session_id, deed, token=token, instructor=instructor)
+    if instructor:
+        return done(request, view, f"/s/{session_id}/console#president", renderer)
+    if wants_json(request):
+        return JSONResponse({"version": view.version})
+    return RedirectResponse(f"/s/{session_id}/seat", status_code=303)
+
+
+@router.get("/s/{session_id}/record", response_class=HTMLResponse)
+def meeting_record(session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
+    """The record of a meeting, every step with its rule and each vote by member: a page to print."""
+    view = service.get(session_id)
+    if view.meeting is None:
+        raise NotFound("this session is a single question, not a meeting: its export holds the result")
+    context = {"session": view, "meeting": view.meeting, "names": {m.code: m.name for m in view.meeting.members}}
+    return templates.TemplateResponse(request, "sessions/record.html", context)
+
+
+@router.get("/s/{session_id}/record.csv")
+def meeting_record_csv(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
+    view = service.get(session_id)
+    if view.meeting is None:
+        raise NotFound("this session is a single question, not a meeting")
+    return _download(exports.record_csv(view), "text/csv; charset=utf-8", f"record-{view.join_code}.csv")
+
+
+@router.get("/s/{session_id}/record.json")
+def meeting_record_json(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
+    view = service.get(session_id)
+    if view.meeting is None:
+        raise NotFound("this session is a single question, not a meeting")
+    return _download(exports.record_json(view), "application/json", f"record-{view.join_code}.json")
 
 
 SEATING_ACTIONS = {

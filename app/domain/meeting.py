@@ -986,7 +986,10 @@ def _submit_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     text = (deed.text or "").strip()
     if not text:
         raise InvalidRequest("text", "write the amendment (rule 31: in writing)")
+    taken = {i.symbol for i in meeting.items}
     number = 1 + sum(1 for i in meeting.items if i.draft == draft.symbol)
+    while f"{draft.symbol}/A{number}" in taken:  # a symbol the file already gives
+        number += 1
     amendment = Item(
         f"{draft.symbol}/A{number}", "amendment", (deed.by,), text[:2000], draft=draft.symbol, accepted=False
     )

@@ -189,11 +189,24 @@ class SessionService:
         """``instructor_vote`` for callers on a worker thread."""
         return self.writer.run(self._instructor_vote_operation(session_id, member, vote))
 
+    def hand_presidency(self, session_id: str, student: str | None) -> SessionView:
+        """Hand the presidency of a meeting to a seated student (their phone becomes the President's console),
+        or take it back (``None``)."""
+        request = Request(student=student or None)
+        return self.writer.run(self._operation(session_id, Action.PRESIDENCY, Role.INSTRUCTOR, request, "instructor"))
+
     def meeting_act(
-        self, session_id: str, deed: meetings.Deed, *, token: str | None = None, instructor: bool = False
+        self,
+        session_id: str,
+        deed: meetings.Deed,
+        *,
+        token: str | None = None,
+        instructor: bool = False,
+        chair: bool = False,
     ) -> SessionView:
         """An act of the meeting: the instructor's as President (or for any member), a student's for their own
-        delegation (the one whose vote their token casts). The meeting's rules decide whether it may happen now."""
+        delegation (the one whose vote their token casts), or (``chair``) the presiding student's as President.
+        The meeting's rules decide whether it may happen now."""
         if instructor:
             return self.writer.run(
                 self._operation(session_id, Action.MEETING, Role.INSTRUCTOR, Request(deed=deed), "instructor")
@@ -201,7 +214,7 @@ class SessionService:
         member = self.seat_for_token(session_id, token)
         if member is None or token is None:
             raise Forbidden("you hold no delegation in this session (it may have been released); join again")
-        acted = replace(deed, by=member)
+        acted = replace(deed, by=meetings.PRESIDENT if chair else member)
         return self.writer.run(
             self._operation(session_id, Action.MEETING, Role.STUDENT, Request(deed=acted), f"student:{member}", token)
         )

@@ -93,6 +93,7 @@ class Action(StrEnum):
     BLOCK = "block"
     UNBLOCK = "unblock"
     HAND = "hand"
+    PRESIDENCY = "presidency"  # the instructor hands the presidency of a meeting to a student, or takes it back
     JOIN_MODE = "join-mode"
     SEAT_SIZE = "seat-size"
     RELEASE = "release"
@@ -199,6 +200,7 @@ class SessionView:
     # A session on a meeting file runs the whole meeting: its state, and the acts that made it.
     meeting: Meeting | None = None
     deeds: tuple[Deed, ...] = field(default_factory=tuple)
+    president: str | None = None  # the student (key) who presides the meeting; None: the instructor
 
     @property
     def votes(self) -> dict[str, Vote]:
@@ -455,6 +457,16 @@ def _new_voter(view: SessionView, request: Request) -> str | None:
     return None
 
 
+def _presidency_changes(view: SessionView, request: Request) -> str | None:
+    if view.meeting is None:
+        return "only a meeting has a presidency to hand on"
+    if request.student == view.president:
+        return "the presidency is already there"
+    if request.student is not None and view.student(request.student).place is not Place.SEATED:
+        return "the presidency goes to a student seated in a delegation"
+    return None
+
+
 def _mode_changes(view: SessionView, request: Request) -> str | None:
     if request.join_mode is not None and request.join_mode is view.join_mode:
         return f"joining is already {request.join_mode.value}"
@@ -534,6 +546,7 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.UNBLOCK: Rule(INSTRUCTOR, _all(_live, _student_blocked)),
     Action.HAND: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _student_is(Place.SEATED), _new_voter)),
     Action.JOIN_MODE: Rule(INSTRUCTOR, _all(_live, _mode_changes)),
+    Action.PRESIDENCY: Rule(INSTRUCTOR, _all(_live, _presidency_changes)),
     Action.SEAT_SIZE: Rule(INSTRUCTOR, _all(_live, _size_fits)),
     Action.RELEASE: Rule(INSTRUCTOR, _all(_live, _seat_held)),
     Action.RESERVE: Rule(INSTRUCTOR, _all(_live, _seat_exists, _reservation_changes)),
@@ -671,7 +684,7 @@ def apply(
     elif action is Action.RELEASE and member is not None:
         gone = {s.key for s in view.delegates(member)}
         after = replace(after, students=tuple(s for s in view.students if s.key not in gone))
-        after = replace(after, seats=_with_voters(after))
+        after = replace(after, seats=_with_voters(after), president=None if view.president in gone else view.president)
     elif action is Action.RESERVE and member is not None:
         after = replace(after, seats=_with_seats(view, _one(member, lambda s: replace(s, reserved_for=name))))
         detail = name
@@ -690,6 +703,9 @@ def _session_wide(
     """The changes to the session as a whole: how students join, votes shown, reset, the status."""
     if action is Action.JOIN_MODE and request.join_mode is not None:
         return replace(after, join_mode=request.join_mode), request.join_mode.value
+    if action is Action.PRESIDENCY:
+        chair = view.student(request.student) if request.student else None
+        return replace(after, president=chair.key if chair else None), chair.label if chair else "instructor"
     if action is Action.SEAT_SIZE and request.seat_size is not None:
         return replace(after, seat_size=request.seat_size), str(request.seat_size)
     if action in (Action.RESET, Action.CLEAR):
@@ -707,6 +723,10 @@ def _student_may_act(view: SessionView, action: Action, request: Request, token_
     """A student votes, or hands the vote on, only for the delegation whose vote their token casts."""
     if action is Action.VOTE and request.member is not None:
         _must_cast(view, request.member, token_hash)
+    elif action is Action.MEETING and request.deed is not None and request.deed.by == meetings.PRESIDENT:
+        chair = view.student_for_token_hash(token_hash)
+        if chair is None or chair.key != view.president or chair.place is not Place.SEATED:
+            raise Forbidden("only the President may do this; the instructor can hand you the presidency")
     elif action is Action.MEETING and request.deed is not None:
         if request.deed.by not in view.votes:
             raise Forbidden("a student acts for their own delegation")
@@ -789,10 +809,14 @@ def _with_voters(view: SessionView) -> tuple[Seat, ...]:
 
 def _without(view: SessionView, after: SessionView, student: Student) -> SessionView:
     after = replace(after, students=tuple(s for s in view.students if s.key != student.key))
+    if after.president == student.key:
+        after = replace(after, president=None)
     return replace(after, seats=_with_voters(after))
 
 
 def _blocked(view: SessionView, after: SessionView, student: Student) -> SessionView:
+    if after.president == student.key:
+        after = replace(after, president=None)
     kept = replace(student, place=Place.BLOCKED, seat=None)
     students = tuple(kept if s.key == student.key else s for s in view.students)
     blocked = [s.key for s in students if s.place is Place.BLOCKED]

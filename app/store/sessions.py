@@ -125,12 +125,13 @@ def _statement(rows: _Rows, placeholder: str, count: int) -> str:
 
 
 # A session's new version (its row: id, new version, updated at, status, votes hidden, ended at, old version,
-# join mode, students per delegation),
+# join mode, students per delegation, the presiding student),
 # written only where the version is still the one the changes were computed from.
 _SESSION_UPDATE = _Rows(
     "UPDATE sessions SET version = v.column2, updated_at = v.column3, status = v.column4, hide_votes = v.column5, "
-    "ended_at = v.column6, join_mode = v.column8, seat_size = v.column9 FROM (VALUES ",
-    "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER), {p}, CAST({p} AS INTEGER))",
+    "ended_at = v.column6, join_mode = v.column8, seat_size = v.column9, president = v.column10 FROM (VALUES ",
+    "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER), {p}, CAST({p} AS INTEGER), "
+    "{p})",
     ") AS v WHERE sessions.id = v.column1 AND sessions.version = v.column7",
 )
 # A changed seat (session id, code, vote, voted at, token hash, holder, reserved for).
@@ -222,6 +223,7 @@ class SessionStore:
             students=student_views,
             meeting=meeting,
             deeds=deeds,
+            president=row["president"],
         )
 
     def get(self, session_id: str) -> SessionView:
@@ -342,6 +344,7 @@ class SessionStore:
                     base.version,
                     latest.join_mode.value,
                     latest.seat_size,
+                    latest.president,
                 )
             )
             if latest.students is not base.students and latest.students != base.students:

@@ -21,6 +21,7 @@ sessions = Table(
     Column("ended_at", String(32)),
     Column("join_mode", String(8), nullable=False, default="open"),
     Column("seat_size", Integer, nullable=False, default=1),
+    Column("president", String(16)),  # the key of the student presiding a meeting; none: the instructor
 )
 
 seats = Table(

@@ -177,9 +177,13 @@ class Writer:
                 self.remember(view)
             self.batches += 1
             self.operations += len(batch)
-            _answer(batch, results)
-            if latest:
-                self.on_commit(list(latest.values()))
+            # Published before the callers are answered: the event loop then sends the new versions to
+            # every listener before it resumes the callers (whose answers may take long to render).
+            try:
+                if latest:
+                    self.on_commit(list(latest.values()))
+            finally:
+                _answer(batch, results)
             return
         self._fail(batch, RuntimeError("the session kept changing under this change; try again"))
 

@@ -100,6 +100,7 @@ def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool
         | extra
         | {
             "current_votes": shown,
+            "chair": False,
             "session": view,
             "join_url": join_url,
             "actions": allowed_actions(view, role),
@@ -137,6 +138,11 @@ def _student_context(view: SessionView, key: str) -> dict[str, Any]:
     } | (_member_acts(view, seat.code) if view.meeting is not None and seat is not None and seated else {})
 
 
+def _chair_context(view: SessionView, join_url: str) -> dict[str, Any]:
+    """The President's acts for the student who presides: as the instructor's, without acting for others."""
+    return _context(view, True, join_url) | {"chair": True}
+
+
 def _member_acts(view: SessionView, code: str) -> dict[str, Any]:
     """In a meeting: the delegation's acts now, and its vote on the question before the Council."""
     acts = meeting_view.member_context(view, code, dt.datetime.now(dt.UTC))
@@ -168,12 +174,18 @@ class PartRenderer:
         )
         if view.meeting is not None:
             names = names + (PRESIDENT_PARTS if instructor else MEETING_PARTS)
+            if audience[0] == "student":  # empty unless this student presides: the presidency can move at any time
+                names = (*names, "president")
         variant = "instructor" if instructor else "room"
         context: dict[str, Any] | None = None
         result: dict[str, str] = {}
         for name in names:
             if name == "my-vote":
                 result[name] = self.part(name, _student_context(view, audience[1]))
+                continue
+            if name == "president" and not instructor:  # a presiding student's console: rendered for them alone
+                chair = view.president is not None and audience[1] == view.president
+                result[name] = self.part(name, _chair_context(view, self.join_url(view))) if chair else ""
                 continue
             key = f"{name}:{variant}"
             if key not in memo:

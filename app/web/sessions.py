@@ -295,6 +295,7 @@ def meeting_act(
     seconds: Annotated[int | None, Form(ge=1, le=3600)] = None,
     part: Annotated[int | None, Form(ge=1, le=999)] = None,
     as_member: Annotated[str | None, Form(alias="as", max_length=16)] = None,
+    chair: Annotated[bool, Form()] = False,
 ) -> Response:
     """An act of the meeting: the instructor's as President (or, with ``as``, on a member's behalf), a
     student's for their own delegation. The rules of procedure decide whether it may happen now."""
@@ -314,12 +315,27 @@ def meeting_act(
         part=part,
     )
     token = request.cookies.get(seat_cookie(session_id))
-    view = service.meeting_act(session_id, deed, token=token, instructor=instructor)
+    view = service.meeting_act(session_id, deed, token=token, instructor=instructor, chair=chair and not instructor)
     if instructor:
         return done(request, view, f"/s/{session_id}/console#president", renderer)
     if wants_json(request):
         return JSONResponse({"version": view.version})
     return RedirectResponse(f"/s/{session_id}/seat", status_code=303)
+
+
+@router.post("/s/{session_id}/presidency")
+def presidency(
+    session_id: str,
+    request: Request,
+    _: InstructorDep,
+    __: CsrfDep,
+    service: ServiceDep,
+    renderer: PartsDep,
+    student: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """Hand the presidency to a seated student (empty: take it back)."""
+    view = service.hand_presidency(session_id, student or None)
+    return done(request, view, f"/s/{session_id}/console#president", renderer)
 
 
 @router.get("/s/{session_id}/record", response_class=HTMLResponse)

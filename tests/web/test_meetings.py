@@ -163,3 +163,29 @@ def test_the_live_payload_of_a_meeting_carries_exactly_the_parts_the_page_shows(
             assert "meeting" in payload["parts"], audience
             for name, html in embed(payload["parts"], csrf(who)).items():
                 assert html in page, f"{audience} {name}: the page and the live part differ"
+
+
+def test_the_instructor_hands_the_presidency_to_a_student_and_takes_it_back(instructor: TestClient) -> None:
+    session_id, code = start_meeting(instructor)
+    service = service_of(instructor)
+    with TestClient(instructor.app, headers=HTML) as dana, TestClient(instructor.app, headers=HTML) as chen:
+        join(dana, code, "DNK", "Dana")
+        join(chen, code, "CHN", "Chen")
+        assert act(dana, session_id, "no_objection", chair="true")[0] == 403  # not yet the President
+        key = service.get(session_id).delegates("DNK")[0].key
+        handed = instructor.post(
+            f"/s/{session_id}/presidency", data={"student": key, "csrf": csrf(instructor)}, headers=JSON
+        )
+        assert handed.status_code == 200, handed.text
+        page = dana.get(f"/s/{session_id}/seat").text
+        assert "You preside the meeting" in page and 'name="chair" value="true"' in page
+        assert "You preside" not in chen.get(f"/s/{session_id}/seat").text
+        assert act(chen, session_id, "no_objection", chair="true")[0] == 403  # another student: no
+        assert act(dana, session_id, "no_objection", chair="true")[0] == 200
+        assert service.get(session_id).meeting.phase is Phase.INVITATIONS  # type: ignore[union-attr]
+        assert act(dana, session_id, "object")[0] == 200  # as a delegate, Denmark may still object
+        instructor.post(f"/s/{session_id}/presidency", data={"student": "", "csrf": csrf(instructor)}, headers=JSON)
+        assert act(dana, session_id, "put", chair="true")[0] == 403
+        assert act(instructor, session_id, "put")[0] == 200
+    log = [e for e in service.audit_log(session_id) if e["action"] == "presidency"]
+    assert [e["detail"] for e in log] == ["Dana", "instructor"]

@@ -1,4 +1,4 @@
-"""Meetings: the acts done in a session that runs a whole meeting, in order.
+"""Meetings: the acts done in a session that runs a whole meeting, in order, and who presides it.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("sessions", sa.Column("president", sa.String(16)))
     op.create_table(
         "meeting_acts",
         sa.Column("session_id", sa.String(32), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
@@ -38,3 +39,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("meeting_acts")
+    with op.batch_alter_table("sessions") as batch:
+        batch.drop_column("president")

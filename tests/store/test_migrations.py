@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import create_engine, insert, inspect, select
+from sqlalchemy import create_engine, insert, inspect, select, text
 
 from app.domain.votes import Vote
 from app.live import Broker
 from app.scenarios import load_file
 from app.sessions import SessionService
-from app.store.database import make_engine, normalise_url
+from app.store.database import make_engine, normalise_url, upgrade
 from app.store.sessions import SessionStore
 from tests.conftest import BUNDLED
 from tests.store import first_release_tables as old
@@ -90,3 +90,58 @@ def test_migrating_twice_changes_nothing(database_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(old.sessions.c.id)).all() == []
     engine.dispose()
+
+
+def test_a_database_from_before_meetings_is_upgraded_with_its_students_and_sessions(database_url: str) -> None:
+    """Revision 0003 (students, before meetings) with a session in it: upgraded in place, nothing lost."""
+    engine = make_engine(database_url, migrate=False)
+    upgrade(engine, "0003")
+    at = "2026-11-30T09:00:00.000000+00:00"
+    digest = hashlib.sha256(TOKEN.encode()).hexdigest()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, join_code, scenario_id, scenario_json, status, hide_votes, version, "
+                "created_at, updated_at, join_mode, seat_size) VALUES ('before1', 'ACDEFK', 'dprk', :json, 'open', "
+                "false, 2, :at, :at, 'approve', 2)"
+            ),
+            {
+                "json": SCENARIO.model_dump_json(exclude={"agenda", "invitations", "drafts", "speaking_seconds"}),
+                "at": at,
+            },
+        )
+        for i, m in enumerate(SCENARIO.members):
+            conn.execute(
+                text(
+                    "INSERT INTO seats (session_id, code, position, vote, token_hash, holder) "
+                    "VALUES ('before1', :code, :i, :vote, :hash, :holder)"
+                ),
+                {
+                    "code": m.code,
+                    "i": i,
+                    "vote": m.vote.value,
+                    "hash": digest if m.code == "USA" else None,
+                    "holder": "Alice" if m.code == "USA" else None,
+                },
+            )
+        conn.execute(
+            text(
+                "INSERT INTO students (session_id, key, position, token_hash, place, seat, name, joined_at) "
+                "VALUES ('before1', :key, 0, :hash, 'seated', 'USA', 'Alice', :at)"
+            ),
+            {"key": digest[:16], "hash": digest, "at": at},
+        )
+    engine.dispose()
+    engine = make_engine(database_url)
+    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    try:
+        assert {"meeting_acts"} <= set(inspect(engine).get_table_names())
+        view = service.get("before1")
+        assert view.meeting is None and view.president is None and view.deeds == ()
+        assert view.seat_size == 2 and view.join_mode.value == "approve"
+        assert service.seat_for_token("before1", TOKEN) == "USA" and view.seat("USA").holder == "Alice"
+        after, _ = service.student_vote_sync("before1", TOKEN, Vote.YES, None)
+        assert after.version == 3
+    finally:
+        service.close()
+        engine.dispose()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, serious_violations
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -155,5 +155,14 @@ def test_a_class_runs_a_whole_meeting(browser: Any, meeting_server: LiveServer) 
     pdf = record.pdf(path=str(Path(SCREENSHOTS) / "meeting-record.pdf"))
     assert pdf.startswith(b"%PDF")
     shot(record, "record-1280")
+    # Every page of the meeting, checked by axe: the console and a phone with their own cookies.
+    pages = {
+        "record": (session_url + "/record", None),
+        "projector": (session_url + "/projector", None),
+        "console": (session_url + "/console", console.context.cookies()),
+        "phone": (session_url + "/seat", phones["GRC"].context.cookies()),
+    }
+    for name, (url, cookies) in pages.items():
+        assert serious_violations(browser, url, cookies) == [], name
     for page in (console, projector, record, *phones.values()):
         page.context.close()

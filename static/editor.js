@@ -2,6 +2,7 @@
 // problem at once: beside its field, and in the list above the Save button, linked to the field.
 // The server checks with the same model it saves with. When the Matter changes, the verdict's words
 // follow it unless someone chose them; the usual words of each matter come from the page.
+// Lists of rows (members, and lists within rows) grow by a copy of their last, blank row, renumbered.
 (() => {
   "use strict";
   const form = document.getElementById("editor");
@@ -9,8 +10,6 @@
   document.documentElement.classList.add("js");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const status = form.querySelector('[data-live="check"]');
-  const rowsInput = form.querySelector("[data-rows]");
-  const body = form.querySelector("[data-member-rows]");
   const summaryBox = form.querySelector("[data-error-summary]");
   const summaryList = form.querySelector("[data-error-list]");
   const summaryCount = form.querySelector("[data-error-count]");
@@ -83,6 +82,8 @@
     const target = link && document.getElementById(link.getAttribute("href").slice(1));
     if (!target) return;
     event.preventDefault();
+    const section = target.closest("details");
+    if (section) section.open = true; // a field in a closed section is opened before the keyboard goes there
     target.focus();
     target.scrollIntoView({ block: "center" });
   });
@@ -152,30 +153,69 @@
     checkSoon(50);
   });
 
-  const add = form.querySelector('[data-action="add-row"]');
-  add.hidden = false;
-  add.addEventListener("click", () => {
-    const rows = body.querySelectorAll("tr");
+  // A list is an element with data-repeat (the prefix of its rows' names, "m" for m0_name) and
+  // data-count (the hidden box saying how many rows the form has); its rows carry data-row.
+  const RENAMED = [
+    "id", "for", "name", "aria-describedby", "data-error-for", "data-repeat", "data-count", "data-add-row", "data-ordinal",
+  ];
+
+  function rowsOf(list) {
+    return [...list.children].filter((element) => element.hasAttribute("data-row"));
+  }
+
+  function renumber(root, prefix, from, to) {
+    const pattern = new RegExp(`(^|[-\\s])${prefix}${from}(?!\\d)`, "g");
+    for (const element of [root, ...root.querySelectorAll("*")]) {
+      for (const attribute of RENAMED) {
+        const value = element.getAttribute(attribute);
+        if (value) element.setAttribute(attribute, value.replace(pattern, `$1${prefix}${to}`));
+      }
+    }
+  }
+
+  function blank(root) {
+    for (const element of root.querySelectorAll("input, textarea, select")) {
+      if (element.type === "checkbox" || element.type === "radio") element.checked = false;
+      else if (element.matches("select")) {
+        element.value = ([...element.options].find((option) => option.defaultSelected) || element.options[0]).value;
+      } else element.value = "";
+      element.removeAttribute("aria-invalid");
+    }
+    for (const box of root.querySelectorAll("[data-error-for]")) {
+      box.textContent = "";
+      box.hidden = true;
+    }
+    for (const note of root.querySelectorAll("[data-kept-note]")) note.remove();
+  }
+
+  function addRow(list) {
+    const prefix = list.dataset.repeat;
+    const count = form.querySelector(`[name="${list.dataset.count}"]`);
+    const rows = rowsOf(list);
     const last = rows[rows.length - 1];
-    const from = Number(last.dataset.row);
-    const to = Number(rowsInput.value);
+    const to = Number(count.value);
     const copy = last.cloneNode(true);
     copy.dataset.row = String(to);
-    for (const element of copy.querySelectorAll("[id], [for], [name], [aria-describedby], [data-error-for]")) {
-      for (const attribute of ["id", "for", "name", "aria-describedby", "data-error-for"]) {
-        const value = element.getAttribute(attribute);
-        if (value) element.setAttribute(attribute, value.replace(`m${from}_`, `m${to}_`));
-      }
-      if (element.matches("input:not([type=checkbox]), textarea")) element.value = "";
-      if (element.matches("input[type=checkbox]")) element.checked = false;
-      if (element.matches("select")) element.value = "undecided";
-      if (element.matches("[data-error-for]")) element.hidden = true;
-      if (element.matches("label")) element.textContent = element.textContent.replace(/row \d+/, `row ${to + 1}`);
+    renumber(copy, prefix, Number(last.dataset.row), to);
+    for (const number of copy.querySelectorAll(`[data-ordinal="${prefix}"]`)) number.textContent = String(to + 1);
+    blank(copy);
+    for (const inner of copy.querySelectorAll("[data-repeat]")) {
+      for (const extra of rowsOf(inner).slice(1)) extra.remove(); // a new row's own lists start with one blank row
+      copy.querySelector(`[name="${inner.dataset.count}"]`).value = "1";
     }
-    body.appendChild(copy);
-    rowsInput.value = String(to + 1);
-    copy.querySelector("input").focus();
-  });
+    for (const button of copy.querySelectorAll("[data-add-row]")) wire(button);
+    list.appendChild(copy);
+    count.value = String(to + 1);
+    copy.querySelector("input:not([type=hidden]), select, textarea").focus();
+    checkSoon(50);
+  }
+
+  function wire(button) {
+    button.hidden = false;
+    button.addEventListener("click", () => addRow(document.getElementById(button.dataset.addRow)));
+  }
+
+  for (const button of form.querySelectorAll("[data-add-row]")) wire(button);
 
   // After a refused save, the list of problems is where the keyboard starts.
   if (!summaryBox.hidden) summaryBox.focus();

@@ -3,6 +3,10 @@
 The order comes from the pydantic model, so a field added there is written in its place without
 touching this package. The form's own fields are named here once; every other field (``rules``,
 ``record``, and any added later) is kept as the file has it when the form is saved.
+
+A meeting's steps (invitations, drafts, amendments) are in the form too, but not all of each: their
+``votes``, ``record``, a draft's ``preliminary`` question (and any field added later) travel with
+their row unchanged, so that a historical file keeps them.
 """
 
 from __future__ import annotations
@@ -10,14 +14,18 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from app.domain.scenario import Member, Scenario
+from app.domain.scenario import Amendment, Draft, Invitation, Member, Scenario, Step
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(Scenario.model_fields)
 MEMBER_FIELDS: tuple[str, ...] = tuple(Member.model_fields)
 
-_FORM = frozenset({"title", "date", "question", "matter", "president", "context", "verdict", "members"})
+_FORM = frozenset(
+    {"title", "date", "question", "matter", "president", "context", "verdict", "members"}
+    | {"agenda", "invitations", "drafts", "speaking_seconds"}
+)
 _FORM_MEMBER = frozenset({"code", "name", "permanent", "vote", "party_to_dispute", "brief"})
 
 FORM_FIELDS: tuple[str, ...] = tuple(name for name in SCENARIO_FIELDS if name in _FORM)
@@ -31,9 +39,31 @@ def _plain_default(info: FieldInfo) -> Any:
     return default.value if isinstance(default, Enum) else default
 
 
-MEMBER_DEFAULTS: dict[str, Any] = {
-    name: _plain_default(info) for name, info in Member.model_fields.items() if not info.is_required()
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    return {name: _plain_default(info) for name, info in model.model_fields.items() if not info.is_required()}
+
+
+MEMBER_DEFAULTS: dict[str, Any] = _defaults(Member)
+SCENARIO_DEFAULTS: dict[str, Any] = _defaults(Scenario)
+
+# A meeting's steps: what the form shows of each; the rest of a step is kept with its row.
+StepModel = type[Step]
+STEP_FORM_FIELDS: dict[StepModel, tuple[str, ...]] = {
+    Invitation: ("rule", "who"),
+    Draft: ("symbol", "sponsors", "summary", "paragraphs", "matter", "chapter", "amendments"),
+    Amendment: ("symbol", "sponsors", "summary"),
 }
+STEP_KEPT_FIELDS: dict[StepModel, tuple[str, ...]] = {
+    model: tuple(name for name in model.model_fields if name not in shown) for model, shown in STEP_FORM_FIELDS.items()
+}
+# The order a new step is written in: its own fields, then the votes and record every step has.
+STEP_ORDER: dict[StepModel, tuple[str, ...]] = {
+    model: tuple(name for name in model.model_fields if name not in Step.model_fields) + tuple(Step.model_fields)
+    for model in STEP_FORM_FIELDS
+}
+STEP_DEFAULTS: dict[StepModel, dict[str, Any]] = {model: _defaults(model) for model in STEP_FORM_FIELDS}
+# What tells one step from another in a list, so that an edited file's rows keep their own comments.
+STEP_KEY: dict[StepModel, str] = {Invitation: "who", Draft: "symbol", Amendment: "symbol"}
 
 
 def is_flag(info: FieldInfo) -> bool:

@@ -8,6 +8,7 @@ since it was opened. The verdict's words follow the Matter while nobody has chos
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,11 +37,20 @@ from app.scenarios.edit import duplicate as copy_scenario
 from app.scenarios.fields import is_flag
 from app.web.auth import CsrfDep, InstructorDep, csrf_token
 from app.web.deps import LibraryDep, TemplatesDep
+from app.web.editor_meeting import (
+    MeetingRows,
+    meeting_field_id,
+    meeting_for_page,
+    meeting_from_form,
+    meeting_label,
+    meeting_place,
+)
 
 router = APIRouter(include_in_schema=False)
 MAX_ROWS = 200
-# The form's single-line and text-area fields; matter, verdict and members have inputs of their own.
-TEXT_FIELDS = tuple(name for name in FORM_FIELDS if name not in ("matter", "verdict", "members"))
+# The form's single-line and text-area fields; matter, verdict, members and the meeting have inputs of their own.
+_OWN_INPUTS = ("matter", "verdict", "members", "agenda", "invitations", "drafts", "speaking_seconds")
+TEXT_FIELDS = tuple(name for name in FORM_FIELDS if name not in _OWN_INPUTS)
 # What the form calls each field, in the order of the form: its labels and the list of problems say the same.
 LABELS = {
     "file_name": "File name",
@@ -90,8 +100,20 @@ def _matter(value: object) -> Matter | None:
     return Matter(value) if isinstance(value, str) and value in tuple(Matter) else None
 
 
-def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
-    """The scenario document the form describes, and which form row each member came from.
+@dataclass(frozen=True)
+class Rows:
+    """Which form row each member, invitation, draft and amendment of the document came from."""
+
+    members: list[int] = field(default_factory=list)
+    meeting: MeetingRows = field(default_factory=MeetingRows)
+
+
+# Where a problem with a whole list is shown: its heading, which the list of problems links to.
+HEADINGS = {"members": "members-heading", "invitations": "invitations-heading", "drafts": "drafts-heading"}
+
+
+def document_from_form(form: FormData) -> tuple[dict[str, Any], Rows]:
+    """The scenario document the form describes, and which form row each member or step came from.
 
     ``matter_shown`` is the Matter the page showed the verdict's words for: if the Matter changed and
     nobody chose those words (a browser without JavaScript), the new Matter's usual words replace them.
@@ -115,18 +137,27 @@ def document_from_form(form: FormData) -> tuple[dict[str, Any], list[int]]:
         members.append(_member_from_form(form, row))
         rows.append(row)
     doc["members"] = members
-    return doc, rows
+    meeting, meeting_rows = meeting_from_form(form)
+    return doc | meeting, Rows(rows, meeting_rows)
 
 
-def field_id(path: FieldPath, rows: list[int]) -> str:
-    """Where on the form a problem belongs: ``members[3].code`` is row ``rows[3]``'s code box."""
-    if len(path) >= 3 and path[0] == "members" and isinstance(path[1], int) and path[1] < len(rows):
-        return f"m{rows[path[1]]}_{path[2]}"
+def _where(path: FieldPath, rows: Rows) -> tuple[str, bool]:
+    """Where on the form a problem belongs, and whether that box holds the very field (not only its row)."""
+    if len(path) >= 3 and path[0] == "members" and isinstance(path[1], int) and path[1] < len(rows.members):
+        return f"m{rows.members[path[1]]}_{path[2]}", True
     if len(path) == 2 and path[0] == "verdict":
-        return f"verdict_{path[1]}"
+        return f"verdict_{path[1]}", True
+    meeting = meeting_field_id(path, rows.meeting)
+    if meeting is not None:
+        return meeting
     if len(path) >= 1 and path[0] in (*FORM_FIELDS, "file_name"):
-        return str(path[0])
-    return "general"
+        return str(path[0]), True
+    return "general", True
+
+
+def field_id(path: FieldPath, rows: Rows) -> str:
+    """Where on the form a problem belongs: ``members[3].code`` is row ``rows.members[3]``'s code box."""
+    return _where(path, rows)[0]
 
 
 def field_label(field: str) -> str:
@@ -136,29 +167,36 @@ def field_label(field: str) -> str:
     row, _, key = field[1:].partition("_")
     if field.startswith("m") and row.isdigit() and key in MEMBER_LABELS:
         return f"{MEMBER_LABELS[key]}, row {int(row) + 1}"
-    return ""
+    return meeting_label(field) or ""
 
 
-def _place(field: str) -> tuple[int, int, int]:
+def _place(field: str) -> tuple[int, ...]:
     """Where a field comes on the page, so that the list of problems reads in the form's order."""
     order = ["general", *LABELS]  # general problems show above the form; the labels are in the form's order
     if field in order:
         return (order.index(field), 0, 0)
     row, _, key = field[1:].partition("_")
-    if row.isdigit() and key in MEMBER_LABELS:
+    if field.startswith("m") and row.isdigit() and key in MEMBER_LABELS:
         return (len(order), int(row), list(MEMBER_LABELS).index(key))
+    meeting = meeting_place(field)
+    if meeting is not None:  # the meeting comes after the members
+        return (len(order) + 1, *meeting)
     return (0, 0, 0)
 
 
-def _for_form(problems: list[Problem], rows: list[int]) -> list[dict[str, str]]:
-    """Each problem for the page, in the form's order: the field it sits by, the link to it, what the form calls it."""
+def _for_form(problems: list[Problem], rows: Rows) -> list[dict[str, str]]:
+    """Each problem for the page, in the form's order: the field it sits by, the link to it, what the form calls it.
+
+    A problem in what the form does not show of a row (a draft's votes) sits by the row, saying where it is.
+    """
     found = []
     for p in sorted(problems, key=lambda p: _place(field_id(p.path, rows))):
-        where = field_id(p.path, rows)
+        where, exact = _where(p.path, rows)
         label = field_label(where)
-        anchor = "members-heading" if where == "members" else where if label else ""
+        anchor = HEADINGS.get(where, where) if label else ""
+        message = p.message if exact else f"{p.field}: {p.message}"
         found.append(
-            {"field_id": where, "field": p.field, "message": p.message, "label": label or p.field, "anchor": anchor}
+            {"field_id": where, "field": p.field, "message": message, "label": label or p.field, "anchor": anchor}
         )
     return found
 
@@ -207,6 +245,7 @@ def _editor(
         "suggest": verdicts.suggestion(words if isinstance(words, dict) else {}, matter_was, matter),
         "labels": LABELS,
         "member_labels": MEMBER_LABELS,
+        "meeting": meeting_for_page(data, errors),
     }
     return templates.TemplateResponse(request, "editor/edit.html", context, status_code=status)  # type: ignore[no-any-return]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests.browser.conftest import SCREENSHOTS, SIZES, serious_violations
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 
 pytestmark = pytest.mark.browser
+MEETING_SHOTS = Path("/tmp/editor-meeting-shots")
 
 
 def test_build_save_vote_download_break_and_see_the_error(browser: Any, live_server: LiveServer) -> None:
@@ -230,11 +232,18 @@ def test_editor_pages_fit_the_screen(browser: Any, live_server: LiveServer, size
         ("start", "/editor"),
         ("new", "/editor/new?year=2026"),
         ("edit", "/scenarios/syria-2018-agenda/edit"),
+        ("meeting", "/scenarios/class-meeting-2026/edit"),
     ):
         page.goto(live_server.url + path)
         expect(page.locator("h1")).to_be_visible()
         widths[name] = page_width(page)
         page.screenshot(path=str(SCREENSHOTS / f"editor-{name}-{size}.png"), full_page=True)
+    MEETING_SHOTS.mkdir(exist_ok=True)
+    page.locator("#meeting").screenshot(path=str(MEETING_SHOTS / f"meeting-{size}.png"))
+    page.fill("#d0_sponsors", "DNK, XYZ GRC")  # a problem in the meeting, listed with the others
+    expect(page.locator("#err-d0_sponsors")).to_contain_text("'XYZ' is not the code of any member")
+    widths["meeting, problems"] = page_width(page)
+    page.locator("#d_list > fieldset").first.screenshot(path=str(MEETING_SHOTS / f"meeting-problem-{size}.png"))
 
     page.goto(live_server.url + "/editor")  # a refused upload, its problems listed
     bad = (live_server.scenarios / "syria-2018-agenda.yaml").read_bytes().replace(b"vote: no", b"vote: perhaps")
@@ -252,5 +261,120 @@ def test_editor_pages_fit_the_screen(browser: Any, live_server: LiveServer, size
     widths["new, problems"] = page_width(page)
     page.screenshot(path=str(SCREENSHOTS / f"editor-problems-{size}.png"), full_page=True)
     assert all(scroll_width <= width for scroll_width in widths.values()), widths
+    assert unexpected(errors) == []
+    context.close()
+
+
+def test_a_whole_meeting_is_edited_in_the_form(browser: Any, live_server: LiveServer) -> None:
+    path = live_server.scenarios / "class-meeting-2026.yaml"
+    before = path.read_text(encoding="utf-8")
+    context, page, errors = signed_in(browser, live_server)
+    page.goto(live_server.url + "/scenarios/class-meeting-2026/edit")
+    expect(page.locator('[data-live="check"]')).to_have_text("✓ Valid")
+    meeting = page.locator("#meeting")
+    expect(meeting).to_have_attribute("open", "")
+    expect(page.get_by_label("Symbol, draft 1", exact=True)).to_have_value("S/2026/101")
+    expect(page.get_by_label("Summary, amendment 1 to draft 1", exact=True)).to_have_value(
+        'In paragraph 1, replace "Demands" by "Calls upon".'
+    )
+    expect(meeting.locator("[data-kept-note]").first).to_contain_text("votes")
+
+    page.locator("#agenda").press("End")
+    page.locator("#agenda").press("Enter")
+    page.keyboard.type("Protection of humanitarian workers")
+    page.get_by_role("button", name="Add an amendment to draft 2").click()  # draft 2 has none yet: a second blank row
+    expect(page.locator("#d1a1_symbol")).to_be_focused()
+    page.get_by_label("Symbol, amendment 2 to draft 2", exact=True).fill("S/2026/102/A1")
+    page.get_by_label("Sponsors (codes), amendment 2 to draft 2", exact=True).fill("usa")  # a typo, caught
+    expect(page.locator("#err-d1a1_sponsors")).to_contain_text("'usa' is not a valid code")
+    expect(page.locator("#error-summary")).to_contain_text("Sponsors (codes), amendment 2 to draft 2")
+    page.get_by_label("Sponsors (codes), amendment 2 to draft 2", exact=True).fill("USA, GBR")
+    page.get_by_label("Summary, amendment 2 to draft 2", exact=True).fill("Adds a call for a ceasefire.")
+    page.get_by_role("button", name="Add a draft").click()  # a third draft, with its own blank amendment
+    expect(page.locator("#d3_symbol")).to_be_focused()
+    expect(page.locator("#d3_symbol")).to_have_value("")
+    expect(page.get_by_label("Symbol, amendment 1 to draft 4", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Add a member").click()  # the members' table grows as before
+    expect(page.get_by_label("Name, row 17", exact=True)).to_be_focused()
+    expect(page.locator("#m16_vote")).to_have_value("undecided")
+    page.get_by_role("button", name="Add an invitation").click()
+    expect(page.locator("#i2_rule")).to_be_focused()
+    page.get_by_label("Who, invitation 3", exact=True).fill("A representative of the affected State")
+    page.get_by_label("Rule, invitation 3", exact=True).select_option("37")
+    expect(page.locator('[data-live="check"]')).to_have_text("✓ Valid")
+    assert page_width(page) <= 1280
+    assert page_violations(page) == []
+    MEETING_SHOTS.mkdir(exist_ok=True)
+    meeting.screenshot(path=str(MEETING_SHOTS / "meeting-edited-1280.png"))
+
+    page.locator("button", has_text="Save").click()
+    expect(page).to_have_url(re.compile(r"/scenarios/class-meeting-2026"))
+    after = path.read_text(encoding="utf-8")
+    assert "  - Humanitarian access in a cross-border crisis\n  - Protection of humanitarian workers\n" in after
+    assert "      - symbol: S/2026/102/A1\n        sponsors: [USA, GBR]\n" in after
+    assert "        summary: Adds a call for a ceasefire.\n" in after
+    assert "  - {rule: 37, who: A representative of the affected State}\n" in after
+    assert after.count("votes: {") == before.count("votes: {")  # the recorded positions are all still there
+    assert "# A whole meeting for a class" in after
+    path.write_text(before, encoding="utf-8")
+    assert unexpected(errors) == []
+    context.close()
+
+
+def test_a_problem_in_a_closed_meeting_opens_it(browser: Any, live_server: LiveServer) -> None:
+    context, page, errors = signed_in(browser, live_server, 390, 844)
+    page.goto(live_server.url + "/scenarios/syria-2018-agenda/edit")
+    meeting = page.locator("#meeting")
+    expect(meeting).not_to_have_attribute("open", "")
+    page.locator("#meeting > summary").focus()
+    page.keyboard.press("Enter")  # the keyboard opens it
+    expect(meeting).to_have_attribute("open", "")
+    page.fill("#d0_symbol", "S/2018/1")
+    page.fill("#d0_sponsors", "XYZ")
+    page.locator("#meeting > summary").click()  # closed again, with a problem inside
+    expect(meeting).not_to_have_attribute("open", "")
+    summary = page.locator("#error-summary")
+    link = summary.get_by_role("link", name="Sponsors (codes), draft 1")
+    expect(link).to_be_visible()
+    link.click()
+    expect(meeting).to_have_attribute("open", "")
+    expect(page.locator("#d0_sponsors")).to_be_focused()
+    assert page_width(page) <= 390
+    MEETING_SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(MEETING_SHOTS / "meeting-problem-opened-390.png"), full_page=False)
+    assert unexpected(errors) == []
+    context.close()
+
+
+def test_rows_added_within_added_rows_are_numbered_and_saved(browser: Any, live_server: LiveServer) -> None:
+    context, page, errors = signed_in(browser, live_server)
+    page.goto(live_server.url + "/editor/new?year=2026")
+    page.locator("#meeting > summary").click()
+    page.fill("#d0_symbol", "S/2026/1")
+    add_to_first = page.get_by_role("button", name="Add an amendment to draft 1")
+    add_to_first.click()
+    add_to_first.click()  # the blank row, then two more: three amendment rows
+    expect(page.locator("[name=d0a_rows]")).to_have_value("3")
+    page.fill("#d0a2_symbol", "S/2026/1/A3")
+    page.get_by_role("button", name="Add a draft").click()  # a copy of the last draft, with one blank amendment
+    expect(page.locator("#d1_symbol")).to_be_focused()
+    expect(page.locator("[name=d1a_rows]")).to_have_value("1")
+    expect(page.locator("#d1a_list > [data-row]")).to_have_count(1)
+    page.keyboard.type("S/2026/2")
+    page.get_by_role("button", name="Add an amendment to draft 2").click()
+    amendment = page.get_by_label("Symbol, amendment 2 to draft 2", exact=True)
+    expect(amendment).to_be_focused()
+    page.keyboard.type("S/2026/2/A2")
+    page.keyboard.press("Tab")  # the keyboard goes on to the amendment's sponsors
+    expect(page.get_by_label("Sponsors (codes), amendment 2 to draft 2", exact=True)).to_be_focused()
+    page.keyboard.type("FRA")
+    expect(page.locator('[data-live="check"]')).to_have_text("✓ Valid")
+    page.fill("#file_name", "nested-rows-2026")
+    page.locator("button", has_text="Save").click()
+    expect(page).to_have_url(re.compile(r"/scenarios/nested-rows-2026"))
+    saved = (live_server.scenarios / "nested-rows-2026.yaml").read_text(encoding="utf-8")
+    assert "  - symbol: S/2026/1\n    matter: substantive\n    amendments:\n      - symbol: S/2026/1/A3\n" in saved
+    assert "      - symbol: S/2026/2/A2\n        sponsors: [FRA]\n" in saved
+    (live_server.scenarios / "nested-rows-2026.yaml").unlink()
     assert unexpected(errors) == []
     context.close()

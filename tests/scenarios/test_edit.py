@@ -18,10 +18,13 @@ from app.scenarios import (
     duplicate,
     edit_problems,
     id_message,
+    load_file,
+    load_text,
     render,
     save_edit,
 )
 from app.scenarios.fields import FORM_FIELDS, FORM_MEMBER_FIELDS, KEPT_FIELDS, KEPT_MEMBER_FIELDS, with_kept
+from tests.conftest import BUNDLED
 
 
 def form_document(text: str) -> dict[str, Any]:
@@ -114,3 +117,54 @@ def test_a_new_files_taken_name_is_listed_with_the_other_problems(scenario_dir: 
     assert [p.field for p in caught.value.problems] == ["title", "file_name"]
     with pytest.raises(Conflict, match="already exists"):  # nothing else wrong: the folder's state decides
         save_edit(library, form_document(good_yaml), ident=None, base_hash=None, file_name="good")
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_bundled_file_is_written_back_as_it_was(path: Path) -> None:
+    """Nothing the model reads is lost or moved: long lines, flow style, comments and left-out defaults."""
+    text = path.read_text(encoding="utf-8")
+    assert render(load_file(path).model_dump(mode="json", exclude_none=True), text) == text
+
+
+def meeting_document() -> tuple[str, dict[str, Any]]:
+    text = (BUNDLED / "class-meeting-2026.yaml").read_text(encoding="utf-8")
+    return text, load_file(BUNDLED / "class-meeting-2026.yaml").model_dump(mode="json", exclude_none=True)
+
+
+def test_a_removed_draft_takes_only_its_own_lines() -> None:
+    text, document = meeting_document()
+    document["drafts"] = document["drafts"][1:]
+    lines = text.splitlines()
+    first, second = lines.index("drafts:") + 1, next(i for i, line in enumerate(lines) if "symbol: S/2026/102" in line)
+    assert render(document, text).splitlines() == lines[:first] + lines[second:]
+
+
+def test_a_new_step_is_written_in_its_lists_style_and_the_models_order() -> None:
+    text, document = meeting_document()
+    document["invitations"].append({"who": "A neighbouring State", "rule": 37})
+    document["drafts"].append(
+        {"matter": "procedural", "sponsors": ["USA"], "symbol": "S/2026/103", "votes": {"USA": "yes"}}
+    )
+    document["drafts"][1]["amendments"] = [{"summary": "Adds a deadline.", "symbol": "S/2026/102/A1"}]
+    document["agenda"].insert(0, "Adoption of the agenda")
+    after = render(document, text)
+    assert (
+        "invitations:\n  - {rule: 39, who: Emergency Relief Coordinator}\n  - {rule: 37, who: A neighbouring State}\n"
+        in after
+    )
+    assert "agenda:\n  - Adoption of the agenda\n  - Humanitarian access in a cross-border crisis\n" in after
+    assert (
+        "  - symbol: S/2026/103\n    sponsors: [USA]\n    matter: procedural\n    votes: {USA: yes}\nmembers:\n"
+        in after
+    )
+    assert "    amendments:\n      - symbol: S/2026/102/A1\n        summary: Adds a deadline.\n" in after
+    assert load_text(after, "class-meeting-2026.yaml").drafts[2].votes == {"USA": "yes"}
+
+
+def test_a_renamed_draft_keeps_its_place_and_what_the_form_does_not_show() -> None:
+    text, document = meeting_document()
+    document["drafts"][0]["symbol"] = "S/2026/100"
+    after = render(document, text)
+    assert [(a, b) for a, b in zip(text.splitlines(), after.splitlines(), strict=True) if a != b] == [
+        ("  - symbol: S/2026/101", "  - symbol: S/2026/100")
+    ]

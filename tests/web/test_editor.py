@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.scenarios import load_file
 from app.settings import Settings
 from app.web import create_app
 from tests.conftest import GOOD
@@ -50,8 +52,10 @@ def form_of_page(html: str) -> dict[str, str]:
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         data[name] = body
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]+)" selected', options)
-        data[name] = chosen.group(1) if chosen else "undecided"
+        chosen = re.search(r'<option value="([^"]*)" selected', options) or re.search(
+            r'<option value="([^"]*)"', options
+        )
+        data[name] = chosen.group(1) if chosen else ""
     import html as html_module
 
     return {k: html_module.unescape(v) for k, v in data.items()}
@@ -246,6 +250,18 @@ def test_fields_the_form_does_not_show_survive_an_edit(instructor: TestClient, s
     text = path.read_text(encoding="utf-8")
     assert "title: Renamed" in text and "rules: {seats: 15, threshold: 10}" in text and "# a last comment" in text
 
+    meeting = scenarios / f"{MEETING}.yaml"  # a whole meeting: its votes and records are not in the form
+    text = meeting.read_text(encoding="utf-8").replace(
+        "    matter: substantive\n    votes: {BHR: yes, CHN: yes, COL: abstain",
+        "    matter: substantive  # the rival draft\n    record: {outcome: not_adopted, yes: 4, no: 6, abstain: 5}\n"
+        "    votes: {BHR: yes, CHN: yes, COL: abstain",
+    )
+    meeting.write_text(text + "record: {outcome: adopted}\n", encoding="utf-8")
+    data = form_of(instructor, f"/scenarios/{MEETING}/edit") | {"title": "Renamed"}
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    after = meeting.read_text(encoding="utf-8")
+    assert after == text.replace(text.split("\n")[3], 'title: "Renamed"') + "record: {outcome: adopted}\n"
+
 
 def test_file_and_validation_work_runs_off_the_event_loop(
     instructor: TestClient, monkeypatch: pytest.MonkeyPatch
@@ -393,3 +409,178 @@ def test_a_bad_upload_under_a_taken_name_reports_both(instructor: TestClient, sc
     for expected in ("members[4].vote", "members[14].code", "file_name", "'syria-2018-agenda' already exists"):
         assert expected in page, expected
     assert (scenarios / "syria-2018-agenda.yaml").read_bytes() == before
+
+
+MEETING = "class-meeting-2026"
+
+
+def test_a_meeting_file_survives_an_edit_unchanged_but_for_the_edited_value(
+    instructor: TestClient, scenarios: Path
+) -> None:
+    path = scenarios / f"{MEETING}.yaml"
+    before = path.read_text(encoding="utf-8")
+    data = form_of(instructor, f"/scenarios/{MEETING}/edit")
+    assert data["agenda"] == "Humanitarian access in a cross-border crisis" and data["i0_rule"] == "39"
+    assert data["d0_sponsors"] == "DNK, GRC, FRA" and data["d0_chapter"] == "VI" and data["d1_chapter"] == ""
+    assert data["d0a0_symbol"] == "S/2026/101/A1" and '"LVA": "no"' in data["d0a0_kept"]  # the votes ride along
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    assert path.read_text(encoding="utf-8") == before  # saved as it was: comments, flow style, long lines
+
+    data["title"] = "A class meeting"
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (next(line for line in before.splitlines() if line.startswith("title:")), 'title: "A class meeting"')
+    ]
+
+
+def test_a_drafts_summary_and_a_new_invitation_are_saved_from_the_form(instructor: TestClient, scenarios: Path) -> None:
+    path = scenarios / f"{MEETING}.yaml"
+    before = path.read_text(encoding="utf-8")
+    data = form_of(instructor, f"/scenarios/{MEETING}/edit")
+    assert data["i_rows"] == "2" and data["i1_who"] == ""  # a blank row to fill in, without JavaScript
+    data |= {
+        "d1_summary": "Calls for dialogue and restraint.",
+        "i1_rule": "37",
+        "i1_who": "The neighbouring State",
+        "speaking_seconds": "240",
+    }
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    after = path.read_text(encoding="utf-8")
+    assert "  - {rule: 39, who: Emergency Relief Coordinator}\n  - {rule: 37, who: The neighbouring State}\n" in after
+    assert "    summary: Calls for dialogue and restraint.\n" in after and "speaking_seconds: 240" in after
+    removed = {line for line in before.splitlines()} - set(after.splitlines())
+    assert removed == {"    summary: Calls for dialogue between the parties."}
+    saved = load_file(path)
+    assert saved.drafts[1].summary == "Calls for dialogue and restraint." and saved.speaking_seconds == 240
+    assert [(i.rule, i.who) for i in saved.invitations] == [
+        (39, "Emergency Relief Coordinator"),
+        (37, "The neighbouring State"),
+    ]
+    assert saved.drafts[0].amendments[0].votes["LVA"] == "no" and saved.drafts[1].votes["DNK"] == "no"
+
+
+def test_a_draft_an_amendment_and_an_invitation_are_removed_by_clearing_them(
+    instructor: TestClient, scenarios: Path
+) -> None:
+    path = scenarios / f"{MEETING}.yaml"
+    data = form_of(instructor, f"/scenarios/{MEETING}/edit") | {
+        "i0_who": "",
+        "d0_symbol": "",
+        "d0_sponsors": "",
+        "d0_summary": "",
+        "d0_paragraphs": "",
+        "d0a0_symbol": "",
+        "d0a0_sponsors": "",
+        "d0a0_summary": "",
+    }
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    text = path.read_text(encoding="utf-8")
+    assert "\ninvitations:" not in text and "symbol: S/2026/101" not in text and "who: Emergency" not in text
+    assert "  - symbol: S/2026/102\n    sponsors: [RUS]\n" in text  # the other draft keeps its place and style
+    assert "# A whole meeting for a class" in text
+
+
+def test_a_meeting_is_added_to_a_single_question_in_the_models_order(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/editor/new?year=2026")
+    assert data["agenda"] == "" and data["d_rows"] == "1" and data["d0a_rows"] == "1"
+    data |= {
+        "file_name": "meeting-2026",
+        "agenda": "Item one\n\n  Item two  \n",
+        "d0_symbol": "S/2026/1",
+        "d0_sponsors": "FRA,GBR USA",
+        "d0_paragraphs": "Decides one.\nDecides two.",
+        "d0_matter": "contested",
+        "d0a0_symbol": "S/2026/1/A1",
+        "d0a0_sponsors": "RUS",
+    }
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    text = (scenarios / "meeting-2026.yaml").read_text(encoding="utf-8")
+    assert "agenda:\n  - Item one\n  - Item two\ndrafts:\n  - symbol: S/2026/1\n    sponsors: [FRA, GBR, USA]\n" in text
+    assert "    matter: contested\n    amendments:\n      - symbol: S/2026/1/A1\n        sponsors: [RUS]\n" in text
+    assert "speaking_seconds" not in text and "invitations" not in text and "votes" not in text
+
+
+def test_a_problem_in_a_drafts_sponsors_sits_by_its_box(instructor: TestClient, scenarios: Path) -> None:
+    path = scenarios / f"{MEETING}.yaml"
+    before = path.read_text(encoding="utf-8")
+    form = form_of(instructor, f"/scenarios/{MEETING}/edit")
+    csrf = instructor.cookies["unsc_csrf"]
+    misspelt = form | {"d0a0_sponsors": "pak", "d1_matter": "undecided", "d0_chapter": "VIII"}
+    answer = instructor.post("/editor/check", data=misspelt, headers=JSON | {"X-CSRF-Token": csrf}).json()
+    found = [(p["field_id"], p["label"], p["anchor"]) for p in answer["problems"]]
+    assert found == [
+        ("d0_chapter", "Chapter, draft 1", "d0_chapter"),
+        ("d0a0_sponsors", "Sponsors (codes), amendment 1 to draft 1", "d0a0_sponsors"),
+        ("d1_matter", "Matter, draft 2", "d1_matter"),
+    ]
+    assert "'pak' is not a valid code" in answer["problems"][1]["message"]
+    assert "'undecided' is not allowed" in answer["problems"][2]["message"]
+
+    data = form | {"d0_sponsors": "DNK, XYZ", "d1_symbol": "S/2026/101"}  # the first draft's symbol again
+    answer = instructor.post("/editor/check", data=data, headers=JSON | {"X-CSRF-Token": csrf}).json()
+    found = [(p["field_id"], p["label"], p["anchor"]) for p in answer["problems"]]
+    assert found == [
+        ("d0_sponsors", "Sponsors (codes), draft 1", "d0_sponsors"),
+        ("d1_symbol", "Symbol, draft 2", "d1_symbol"),
+    ]
+    messages = {p["field_id"]: p["message"] for p in answer["problems"]}
+    assert messages["d0_sponsors"] == "'XYZ' is not the code of any member"
+    assert "'S/2026/101' is used twice" in messages["d1_symbol"]
+
+    response = instructor.post("/editor/save", data=data)
+    assert response.status_code == 422 and path.read_text(encoding="utf-8") == before
+    page = response.text
+    assert re.search(r'<details class="meeting" id="meeting" open>', page)  # the section with problems is open
+    assert 'id="err-d0_sponsors" data-error-for="d0_sponsors">&#39;XYZ&#39; is not the code of any member' in page
+    assert 'aria-describedby="err-d0_sponsors" aria-invalid="true"' in page
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#d0_sponsors">Sponsors (codes), draft 1</a>' in summary
+    assert form_of_page(page)["d0_sponsors"] == "DNK, XYZ"  # the form comes back as it was sent
+    assert '"LVA": "no"' in form_of_page(page)["d0a0_kept"]
+
+
+def test_a_problem_in_what_the_form_keeps_is_shown_by_its_row(instructor: TestClient, scenarios: Path) -> None:
+    path = scenarios / "czechoslovakia-1948-preliminary-question.yaml"
+    data = form_of(instructor, "/scenarios/czechoslovakia-1948-preliminary-question/edit")
+    assert "preliminary question" in instructor.get("/scenarios/czechoslovakia-1948-preliminary-question/edit").text
+    csrf = instructor.cookies["unsc_csrf"]
+    data |= {"d0_matter": "substantive"}  # a preliminary question on a draft no longer contested
+    answer = instructor.post("/editor/check", data=data, headers=JSON | {"X-CSRF-Token": csrf}).json()
+    assert [(p["field_id"], p["message"]) for p in answer["problems"]] == [
+        ("d0_matter", "only a contested draft has a preliminary question")
+    ]
+    kept = json.loads(data["d0_kept"])
+    kept["preliminary"]["votes"]["XXX"] = "yes"
+    answer = instructor.post(
+        "/editor/check",
+        data=data | {"d0_matter": "contested", "d0_kept": json.dumps(kept)},
+        headers=JSON | {"X-CSRF-Token": csrf},
+    ).json()
+    assert [(p["field_id"], p["label"], p["message"]) for p in answer["problems"]] == [
+        ("d0_matter", "Matter, draft 1", "drafts[0].preliminary.votes.XXX: 'XXX' is not the code of any member")
+    ]
+    assert (
+        instructor.post("/editor/save", data=data | {"d0_matter": "contested"}, follow_redirects=False).status_code
+        == 303
+    )
+    assert "preliminary:" in path.read_text(encoding="utf-8")
+
+
+def test_a_single_question_keeps_the_meeting_closed(instructor: TestClient) -> None:
+    page = instructor.get("/scenarios/syria-2018-agenda/edit").text
+    assert '<details class="meeting" id="meeting">' in page
+    assert '<details class="meeting" id="meeting" open>' in instructor.get(f"/scenarios/{MEETING}/edit").text
+    for label in ("agenda", "speaking_seconds", "i0_rule", "i0_who", "d0_symbol", "d0_sponsors", "d0_summary"):
+        assert f'<label for="{label}">' in page, label
+    for label in ("d0_paragraphs", "d0_matter", "d0_chapter", "d0a0_symbol", "d0a0_sponsors", "d0a0_summary"):
+        assert f'<label for="{label}">' in page, label
+
+
+def test_a_copy_of_a_meeting_keeps_its_drafts_and_their_votes(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, f"/editor/new?source={MEETING}") | {"file_name": "meeting-copy"}
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    original, copy = load_file(scenarios / f"{MEETING}.yaml"), load_file(scenarios / "meeting-copy.yaml")
+    for name in ("agenda", "invitations", "drafts", "speaking_seconds"):
+        assert getattr(copy, name) == getattr(original, name), name

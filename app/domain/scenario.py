@@ -393,7 +393,25 @@ def council_problems(scenario: Scenario) -> list[Problem]:
 def meeting_problems(scenario: Scenario) -> list[Problem]:
     """A meeting's steps name members of the council, and its drafts and amendments by symbols of their own."""
     codes = {m.code for m in scenario.members}
-    seats = len(scenario.members)
+    return _meeting_checks(codes, len(scenario.members), scenario.invitations, scenario.drafts)
+
+
+def _salvaged_meeting_problems(data: dict[Any, Any], council: _Council) -> list[Problem]:
+    """``meeting_problems`` for a document that failed its field checks: on the invitations and drafts that
+    passed theirs, against the codes that passed theirs (skipped when some code could not be read)."""
+    if council.unread_codes or council.listed is None or len(council.codes) != council.listed:
+        return []
+    read_invitations, invitations = _read(Scenario, "invitations", data)
+    read_drafts, drafts = _read(Scenario, "drafts", data)
+    return _meeting_checks(
+        set(council.codes.values()),
+        council.listed,
+        invitations if read_invitations else [],
+        drafts if read_drafts else [],
+    )
+
+
+def _meeting_checks(codes: set[str], seats: int, invitations: list[Invitation], drafts: list[Draft]) -> list[Problem]:
     problems: list[Problem] = []
 
     def step(path: Path, item: Step, sponsors: list[str] | None = None) -> None:
@@ -406,10 +424,10 @@ def meeting_problems(scenario: Scenario) -> list[Problem]:
         if item.record is not None:
             problems.extend(Problem((*path, *p.path), p.message) for p in record_problems(item.record, seats))
 
-    for index, invitation in enumerate(scenario.invitations):
+    for index, invitation in enumerate(invitations):
         step(("invitations", index), invitation)
     symbols: set[str] = set()
-    for index, draft in enumerate(scenario.drafts):
+    for index, draft in enumerate(drafts):
         step(("drafts", index), draft, draft.sponsors)
         if draft.preliminary is not None:
             if draft.matter is not DraftMatter.CONTESTED:
@@ -491,7 +509,9 @@ def parse_scenario(data: object) -> Scenario:
     except ValidationError as error:
         # Every fault at once: the whole-council checks also run on whatever passed its own checks.
         failed = {tuple(e["loc"]) for e in error.errors()}
-        raise InvalidScenario(problems_from_validation(error) + _council_checks(_salvaged(data, failed))) from None
+        council = _salvaged(data, failed)
+        salvaged = _council_checks(council) + _salvaged_meeting_problems(data, council)
+        raise InvalidScenario(problems_from_validation(error) + salvaged) from None
     return check_scenario(scenario)
 
 

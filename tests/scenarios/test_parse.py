@@ -11,6 +11,7 @@ import yaml
 from app.domain.errors import InvalidScenario
 from app.domain.votes import Vote
 from app.scenarios import MAX_BYTES, load_bytes, load_file, load_text
+from tests.conftest import BUNDLED
 
 
 def problems(text: str | bytes) -> InvalidScenario:
@@ -218,3 +219,15 @@ def test_eleven_member_council_with_rules_is_valid(good_yaml: str) -> None:
 def test_load_file_reports_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidScenario, match="cannot be read"):
         load_file(tmp_path / "nope.yaml")
+
+
+def test_a_meeting_files_problems_come_with_the_others_at_once() -> None:
+    """An unknown sponsor and a duplicate symbol are reported together with a misspelt vote elsewhere."""
+    text = (BUNDLED / "class-meeting-2026.yaml").read_text(encoding="utf-8")
+    text = text.replace("{code: BHR, name: Bahrain, vote: yes}", "{code: BHR, name: Bahrain, vote: yess}")
+    text = text.replace("sponsors: [PAK]", "sponsors: [XXX]").replace("symbol: S/2026/102", "symbol: S/2026/101")
+    with pytest.raises(InvalidScenario) as raised:
+        load_text(text, "meeting.yaml")
+    messages = " | ".join(p.message for p in raised.value.problems)
+    assert "'yess' is not allowed" in messages
+    assert "'XXX' is not the code of any member" in messages and "is used twice" in messages

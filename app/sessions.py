@@ -175,7 +175,9 @@ class SessionService:
         return self.writer.run(self._operation(session_id, action, Role.INSTRUCTOR, Request(), "instructor"))
 
     def _instructor_vote_operation(self, session_id: str, member: str, vote: Vote) -> Operation:
-        if self.get(session_id).meeting is not None:  # in a meeting: a vote on the question put, for that member
+        view = self.get(session_id)
+        if view.meeting is not None:  # in a meeting: a vote on the question put, for that member
+            view.seat(member)  # NotFound for a delegation not on the council, as for a single question
             deed = meetings.Deed(meetings.Act.VOTE, member, now(), vote=vote)
             return self._operation(session_id, Action.MEETING, Role.INSTRUCTOR, Request(deed=deed), "instructor")
         request = Request(member=member, vote=vote)

@@ -32,6 +32,7 @@ The rules, each cited in the record where it applies:
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -49,6 +50,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 PRESIDENT = "president"
 DEFAULT_SPEAKING_SECONDS = 180
+# Bounds a scripted delegation cannot push past: every act is stored and every pending motion is shown
+# on every phone, so neither may grow without limit.
+MAX_ACTS = 3000
+MOTION_TEXT_MAX = 200
+PENDING_AMENDMENTS_PER_MEMBER = 3
 
 
 # The plan: what a scenario file says the meeting will take up.
@@ -398,11 +404,27 @@ def apply(meeting: Meeting, deed: Deed) -> Meeting:
         raise Conflict("the meeting is over")
     if deed.by != PRESIDENT and deed.by not in meeting.codes:
         raise Forbidden(f"{deed.by!r} is neither the President nor a member of the Council")
+    if meeting.phase is Phase.SUSPENDED and deed.act not in (Act.RESUME, Act.CLOSE_MEETING):
+        raise Conflict("the meeting is suspended: the President resumes it first")
+    if meeting.acts >= MAX_ACTS:
+        raise Conflict(f"this meeting has recorded {MAX_ACTS} acts, as many as it can; the President can close it")
+    if deed.text is not None:
+        _plain_text(deed.text)
     point = meeting.point
     if point is not None and point.ruling is not None and not meeting.challengers and deed.by == PRESIDENT:
         meeting = replace(meeting, point=None)  # an unchallenged ruling stands once the President moves on
     after = _HANDLERS[deed.act](meeting, deed)
     return replace(after, acts=meeting.acts + 1)
+
+
+def _plain_text(text: str) -> None:
+    """What a member or the President writes: no control or invisible formatting characters (a right-to-left
+    override would turn the rest of a record line around on the projector); line breaks are fine."""
+    for char in text:
+        if char not in "\n\t" and unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            raise InvalidRequest(
+                "text", f"the text holds an invisible or control character (U+{ord(char):04X}); type it again"
+            )
 
 
 def _president(deed: Deed) -> None:
@@ -649,13 +671,17 @@ def _close_vote(meeting: Meeting, deed: Deed) -> Meeting:
     return _EFFECTS[closed.kind](after, deed, closed)
 
 
-def _result_words(question: Question) -> str:
+def _tally(question: Question) -> str:
     assert question.outcome is not None
     c = question.outcome.counts
-    tally = f"{c.yes} in favour, {c.no} against, {c.abstain} abstaining"
-    if question.outcome.vetoed_by:
-        return f"not adopted ({tally}): the negative vote of a permanent member"
-    return f"{'adopted' if question.adopted else 'not adopted'} ({tally})"
+    return f"{c.yes} in favour, {c.no} against, {c.abstain} abstaining"
+
+
+def _result_words(question: Question) -> str:
+    """ "adopted (9 in favour, ...)", or on a veto "not adopted (...), a permanent member voting against"."""
+    if question.outcome is not None and question.outcome.vetoed_by:
+        return f"not adopted ({_tally(question)}), a permanent member voting against"
+    return f"{'adopted' if question.adopted else 'not adopted'} ({_tally(question)})"
 
 
 def _agenda_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
@@ -728,11 +754,11 @@ def _preliminary_voted(meeting: Meeting, deed: Deed, question: Question) -> Meet
     symbol = question.subject or ""
     matter = Matter.PROCEDURAL if question.adopted else Matter.SUBSTANTIVE
     if question.adopted:
-        what = f"The preliminary question is adopted ({_result_words(question)}): {symbol} will be voted as a procedural matter."
+        what = f"The preliminary question is {_result_words(question)}: {_named(symbol)} will be voted as a procedural matter."
     else:
         what = (
-            f"The preliminary question is {_result_words(question)}: {symbol} will be voted as a substantive matter, "
-            'where a permanent member\'s negative vote is a veto (the "double veto").'
+            f"The preliminary question is {_result_words(question)}: {_named(symbol)} will be voted as a substantive "
+            'matter, where a permanent member\'s negative vote is a veto (the "double veto").'
         )
     return replace(
         meeting,
@@ -752,11 +778,11 @@ def _item_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
         return replace(meeting, record=_log(meeting, deed, what, f"rule 32; {rule}", question))
     status = ItemStatus.ADOPTED if question.adopted else ItemStatus.NOT_ADOPTED
     items = tuple(replace(i, status=status) if i.symbol == symbol else i for i in meeting.items)
-    noun = "The amendment" if kind is QuestionKind.AMENDMENT else "The draft resolution"
-    what = f"{noun} {symbol} is {_result_words(question)}."
+    noun = f"The amendment {symbol}" if kind is QuestionKind.AMENDMENT else _capital(_named(symbol))
+    what = f"{noun} is {_result_words(question)}."
     if question.outcome is not None and question.outcome.vetoed_by:
         names = ", ".join(meeting.member(c).name for c in question.outcome.vetoed_by)
-        what = f"{noun} {symbol} is not adopted, owing to the negative vote of {names} ({_result_words(question).split('(')[1].rstrip(')')}): a veto."
+        what = f"{noun} is not adopted ({_tally(question)}), owing to the negative vote of {names}: a veto."
     return replace(meeting, items=items, record=_log(meeting, deed, what, rule, question))
 
 
@@ -776,9 +802,15 @@ _EFFECTS = {
 # Moving on: from the agenda to the debate, to the voting, to the end.
 
 
+def _no_point_waiting(meeting: Meeting) -> None:
+    if meeting.point is not None and meeting.point.ruling is None:
+        raise Conflict("a point of order is before the President: rule on it first (rule 30)")
+
+
 def _proceed(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     _no_vote_under_way(meeting, "moving on")
+    _no_point_waiting(meeting)
     if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
         raise Conflict("settle the agenda and the invitations first: with or without objection")
     if meeting.phase is Phase.SUSPENDED:
@@ -810,6 +842,7 @@ def _resume(meeting: Meeting, deed: Deed) -> Meeting:
 def _close_meeting(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     _no_vote_under_way(meeting, "closing the meeting")
+    _no_point_waiting(meeting)
     if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
         raise Conflict("the agenda and the invitations are not settled yet")
     return replace(
@@ -904,10 +937,21 @@ def _move(meeting: Meeting, deed: Deed) -> Meeting:
             )
     if deed.motion in (MotionKind.ADJOURN_TO, MotionKind.POSTPONE, MotionKind.REFER) and not deed.text:
         raise InvalidRequest("text", "say to what day or hour, or to whom")
-    if any(m.kind is deed.motion and m.text == deed.text for m in meeting.motions):
+    if deed.text and len(deed.text) > MOTION_TEXT_MAX:
+        raise InvalidRequest(
+            "text", f"a motion says its day, hour or addressee in at most {MOTION_TEXT_MAX} characters"
+        )
+    if not deed.motion.without_debate and meeting.phase is Phase.AGENDA:
+        raise Conflict("the Council first adopts its agenda; only a motion to suspend or adjourn comes before that")
+    if any(m.by == deed.by for m in meeting.motions):
+        raise Conflict(
+            f"{meeting.member(deed.by).name} already has a motion pending: it is voted on, or withdrawn, first"
+        )
+    if deed.motion.without_debate and any(m.kind is deed.motion for m in meeting.motions):
         raise Conflict("the same motion is already before the Council")
-    motion = Motion(f"M{meeting.acts + 1}", deed.motion, deed.by, deed.at, deed.text)
-    words = MOTION_WORDS[deed.motion] + (f" ({deed.text})" if deed.text else "")
+    text = None if deed.motion.without_debate else deed.text
+    motion = Motion(f"M{meeting.acts + 1}", deed.motion, deed.by, deed.at, text)
+    words = MOTION_WORDS[deed.motion] + (f" ({text})" if text else "")
     what = f"{_who(meeting, deed.by)} moves {words}."
     return replace(
         meeting,
@@ -919,7 +963,7 @@ def _move(meeting: Meeting, deed: Deed) -> Meeting:
 def _withdraw(meeting: Meeting, deed: Deed) -> Meeting:
     """A motion by its mover, a draft or an amendment by a sponsor, while it has not been voted on (rule 35)."""
     subject = deed.subject or ""
-    if meeting.question is not None and meeting.question.subject == subject:
+    if meeting.question is not None and subject in _concerned(meeting, meeting.question):
         raise Conflict("it is being voted on: too late to withdraw it")
     motion = next((m for m in meeting.motions if m.id == subject), None)
     if motion is not None:
@@ -940,6 +984,16 @@ def _withdraw(meeting: Meeting, deed: Deed) -> Meeting:
     items = tuple(replace(i, status=ItemStatus.WITHDRAWN) if i.symbol in gone else i for i in meeting.items)
     what = f"{_who(meeting, deed.by)} withdraws {subject}."
     return replace(meeting, items=items, record=_log(meeting, deed, what, "rule 35"))
+
+
+def _concerned(meeting: Meeting, question: Question) -> set[str]:
+    """What a vote concerns: its subject, and for an amendment or a part the draft it belongs to."""
+    subject = question.subject or ""
+    concerned = {subject, subject.split("#")[0]}
+    item = next((i for i in meeting.items if i.symbol == subject), None)
+    if item is not None and item.draft:
+        concerned.add(item.draft)
+    return concerned
 
 
 def _point_of_order(meeting: Meeting, deed: Deed) -> Meeting:
@@ -983,6 +1037,13 @@ def _submit_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     draft = meeting.item(deed.subject or "")
     if draft.kind != "draft" or draft.status is not ItemStatus.PENDING:
         raise Conflict("amendments are submitted to a draft still before the Council")
+    if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
+        raise Conflict("amendments are submitted once the Council has adopted its agenda and debates")
+    if meeting.question is not None and draft.symbol in _concerned(meeting, meeting.question):
+        raise Conflict("that draft is being voted on")
+    waiting = [i for i in meeting.items if deed.by in i.sponsors and not i.accepted and i.status is ItemStatus.PENDING]
+    if len(waiting) >= PENDING_AMENDMENTS_PER_MEMBER:
+        raise Conflict(f"{len(waiting)} of your amendments already wait for the President")
     text = (deed.text or "").strip()
     if not text:
         raise InvalidRequest("text", "write the amendment (rule 31: in writing)")
@@ -1002,6 +1063,13 @@ def _accept_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     amendment = meeting.item(deed.subject or "")
     if amendment.kind != "amendment" or amendment.accepted:
         raise Conflict("that amendment is already before the Council")
+    if (
+        amendment.status is not ItemStatus.PENDING
+        or meeting.item(amendment.draft or "").status is not ItemStatus.PENDING
+    ):
+        raise Conflict("that amendment, or its draft, has been withdrawn or voted on")
+    if meeting.question is not None and (amendment.draft or "") in _concerned(meeting, meeting.question):
+        raise Conflict("its draft is being voted on")
     items = tuple(replace(i, accepted=True) if i.symbol == amendment.symbol else i for i in meeting.items)
     return replace(
         meeting,
@@ -1024,6 +1092,8 @@ def _order_amendments(meeting: Meeting, deed: Deed) -> Meeting:
 def _request_separate(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     _no_vote_under_way(meeting, "a request for separate votes")
+    if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
+        raise Conflict("parts of a draft are voted separately once the Council debates or votes on the drafts")
     draft = meeting.item(deed.subject or "")
     plan = meeting._draft_plan(draft.symbol)
     paragraphs = len(plan.paragraphs) if plan else 0
@@ -1169,6 +1239,10 @@ def decisions(scenario: Scenario) -> list[Decision]:
                 )
             )
     return result
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _named(symbol: str) -> str:

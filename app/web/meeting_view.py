@@ -144,7 +144,9 @@ def president_context(view: SessionView, now: dt.datetime) -> dict[str, Any]:
         "act_words": ACT_WORDS,
         "Act": Act,
         "objectors_possible": members,
-        "pending_amendments": [i for i in meeting.items if i.kind == "amendment" and not i.accepted],
+        "pending_amendments": [
+            i for i in meeting.items if i.kind == "amendment" and not i.accepted and i.status is ItemStatus.PENDING
+        ],
         "speakers": meeting.speakers,
         "names": {m.code: m.name for m in meeting.members},
     }

@@ -20,20 +20,23 @@ from starlette.types import Receive, Scope, Send
 
 from app import exports
 from app.domain import meeting as meetings
-from app.domain.errors import Forbidden, NotFound
+from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.session import (
     SEAT_SIZE_MAX,
     Action,
     JoinMode,
     Place,
+    Role,
     SessionView,
     Status,
     Student,
     normalise_join_code,
+    refusal,
     snapshot,
 )
 from app.domain.votes import Vote
 from app.live import INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
+from app.sessions import CONTROLS
 from app.sessions_unavailable import SessionsUnavailable
 from app.settings import Settings
 from app.web.address import is_loopback
@@ -196,6 +199,9 @@ def control(
         chosen = Action(action)
     except ValueError:
         raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
+    refused = refusal(service.get(session_id), chosen, Role.INSTRUCTOR) if chosen in CONTROLS else None
+    if refused:  # refused now whatever the answer: asking "are you sure?" first would mislead
+        raise Conflict(refused)
     unconfirmed = _unconfirmed(request, templates, chosen, confirm, f"/s/{session_id}/control", session_id)
     if unconfirmed is not None:
         return unconfirmed

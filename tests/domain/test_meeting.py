@@ -261,7 +261,7 @@ def test_amendments_come_before_their_draft_the_furthest_removed_first_and_draft
     assert meeting.next_vote() == (QuestionKind.DRAFT, "S/2026/100")
     meeting = vote(meeting, *split(13, 0, 2))
     assert meeting.next_vote() == (QuestionKind.DRAFT, "S/2026/101")
-    meeting = vote(meeting, *split(10, 3, 2, no_first=["USA"]))
+    meeting = vote(meeting, *split(10, 3, 2, no_first=["USA", *ELECTED[:2]]))
     assert meeting.item("S/2026/101").status is ItemStatus.NOT_ADOPTED
     assert "veto" in meeting.record[-1].what and "United States" in meeting.record[-1].what
     assert meeting.next_vote() is None
@@ -394,3 +394,79 @@ def test_what_may_happen_next_follows_the_state() -> None:
     assert {Act.REQUEST_FLOOR, Act.MOVE, Act.POINT_OF_ORDER, Act.SUBMIT_AMENDMENT, Act.REQUEST_SEPARATE} <= member
     assert Act.WITHDRAW in possible(debate, "USA") and Act.WITHDRAW not in possible(debate, "CHN")  # USA sponsors
     assert Act.PROCEED in possible(debate, PRESIDENT) and Act.NEXT_SPEAKER not in possible(debate, PRESIDENT)
+
+
+# What a scripted delegation tried, and the rules that hold it.
+
+
+def test_one_pending_motion_per_member_with_a_short_text_and_only_suspend_or_adjourn_before_the_agenda() -> None:
+    opening = meeting_with(DRAFTS)
+    with pytest.raises(Conflict, match="first adopts its agenda"):
+        do(opening, Act.MOVE, "RUS", motion=MotionKind.POSTPONE, text="sine die")
+    assert do(opening, Act.MOVE, "RUS", motion=MotionKind.ADJOURN, text="ignored").motions[0].text is None
+    meeting = debating(DRAFTS)
+    meeting = do(meeting, Act.MOVE, "RUS", motion=MotionKind.POSTPONE, text="to Monday")
+    with pytest.raises(Conflict, match="already has a motion pending"):
+        do(meeting, Act.MOVE, "RUS", motion=MotionKind.REFER, text="to a committee")
+    with pytest.raises(InvalidRequest, match="at most 200"):
+        do(meeting, Act.MOVE, "CHN", motion=MotionKind.REFER, text="Z" * 201)
+    with pytest.raises(InvalidRequest, match="invisible or control character"):
+        do(meeting, Act.POINT_OF_ORDER, "CHN", text="\u202eevil")
+
+
+def test_a_request_for_separate_votes_cannot_wipe_out_an_objection_to_the_agenda() -> None:
+    meeting = do(meeting_with(DRAFTS), Act.OBJECT, "CHN")
+    with pytest.raises(Conflict, match="once the Council debates"):
+        do(meeting, Act.REQUEST_SEPARATE, "USA", subject="S/2026/100", part=1)
+    with pytest.raises(Conflict, match="objected"):
+        do(meeting, Act.NO_OBJECTION)
+
+
+def test_a_draft_cannot_be_withdrawn_or_amended_while_its_amendment_is_voted() -> None:
+    meeting = do(debating(DRAFTS), Act.SUBMIT_AMENDMENT, "RUS", subject="S/2026/100", text="Calls upon")
+    meeting = do(do(meeting, Act.ACCEPT_AMENDMENT, subject="S/2026/100/A1"), Act.PROCEED)
+    voting = do(meeting, Act.PUT)
+    assert voting.question is not None and voting.question.kind is QuestionKind.AMENDMENT
+    with pytest.raises(Conflict, match="too late"):
+        do(voting, Act.WITHDRAW, "USA", subject="S/2026/100")
+    with pytest.raises(Conflict, match="being voted on"):
+        do(voting, Act.SUBMIT_AMENDMENT, "CHN", subject="S/2026/100", text="Delete it")
+    withdrawn = do(
+        do(meeting, Act.SUBMIT_AMENDMENT, "CHN", subject="S/2026/101", text="x"),
+        Act.WITHDRAW,
+        "RUS",
+        subject="S/2026/101",
+    )
+    with pytest.raises(Conflict, match="withdrawn or voted on"):
+        do(withdrawn, Act.ACCEPT_AMENDMENT, subject="S/2026/101/A1")
+
+
+def test_a_suspended_meeting_does_nothing_until_it_resumes() -> None:
+    meeting = do(debating(DRAFTS), Act.MOVE, "RUS", motion=MotionKind.POSTPONE, text="to Monday")
+    meeting = do(meeting, Act.MOVE, "GBR", motion=MotionKind.SUSPEND)
+    suspended = vote(meeting, *split(10, 3, 2, no_first=ELECTED[:3]))
+    assert suspended.phase is Phase.SUSPENDED
+    for act, by, extra in (
+        (Act.PUT, PRESIDENT, {}),
+        (Act.POINT_OF_ORDER, "CHN", {"text": "Order"}),
+        (Act.REQUEST_SEPARATE, "CHN", {"subject": "S/2026/100", "part": 1}),
+    ):
+        with pytest.raises(Conflict, match="suspended"):
+            do(suspended, act, by, **extra)
+    assert do(suspended, Act.RESUME).phase is Phase.DEBATE
+
+
+def test_an_unruled_point_of_order_holds_the_meeting_where_it_is() -> None:
+    meeting = do(debating(DRAFTS), Act.POINT_OF_ORDER, "CHN", text="Order")
+    for act in (Act.PROCEED, Act.CLOSE_MEETING):
+        with pytest.raises(Conflict, match="rule on it first"):
+            do(meeting, act)
+
+
+def test_a_veto_reads_plainly_in_the_record() -> None:
+    meeting = do(debating(DRAFTS), Act.PROCEED)
+    meeting = vote(meeting, *split(10, 3, 2, no_first=["USA", *ELECTED[:2]]))
+    assert meeting.record[-1].what == (
+        "Draft resolution S/2026/100 is not adopted (10 in favour, 3 against, 2 abstaining), "
+        "owing to the negative vote of United States: a veto."
+    )

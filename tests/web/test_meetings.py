@@ -189,3 +189,15 @@ def test_the_instructor_hands_the_presidency_to_a_student_and_takes_it_back(inst
         assert act(instructor, session_id, "put")[0] == 200
     log = [e for e in service.audit_log(session_id) if e["action"] == "presidency"]
     assert [e["detail"] for e in log] == ["Dana", "instructor"]
+
+
+def test_a_refused_control_answers_409_before_asking_and_an_unknown_delegation_404(instructor: TestClient) -> None:
+    session_id, _ = start_meeting(instructor)
+    response = instructor.post(
+        f"/s/{session_id}/control", data={"action": "reset", "csrf": csrf(instructor)}, headers=JSON
+    )
+    assert response.status_code == 409 and "not this control" in response.json()["error"]
+    response = instructor.post(
+        f"/s/{session_id}/seats/XXX/vote", data={"vote": "yes", "csrf": csrf(instructor)}, headers=JSON
+    )
+    assert response.status_code == 404

@@ -33,6 +33,11 @@ INSTRUCTOR: Audience = ("instructor",)
 # Renders one audience's payload; the dict is a per-version memo that audiences share parts through.
 Renderer = Callable[[SessionView, Audience, dict[str, str]], str]
 Item = tuple[int, str]
+# The scope key under which the app keeps the server's own ``send``: a stream sends its events there, past the
+# middlewares, which only ever look at a response's start.
+DIRECT_SEND = "unsc_sim.send"
+# Put in a listener's queue by its own timer: the stream sends a comment line, so proxies keep it open.
+HEARTBEAT: Item = (-1, "")
 
 
 @dataclass(eq=False)
@@ -60,6 +65,13 @@ class _Rendered:
     version: int
     payloads: dict[Audience, str] = field(default_factory=dict)
     memo: dict[str, str] = field(default_factory=dict)
+    events: dict[Audience, bytes] = field(default_factory=dict)  # each payload as one encoded SSE event
+
+
+def event(item: Item) -> bytes:
+    """``item`` as a Server-Sent Event (its version as the event id)."""
+    version, payload = item
+    return f"id: {version}\nevent: parts\ndata: {payload}\n\n".encode()
 
 
 class Broker:
@@ -178,6 +190,24 @@ class Broker:
             text = rendered.payloads[audience] = self._render(latest, audience, rendered.memo)
         return latest.version, text
 
+    def event(self, session_id: str, audience: Audience, item: Item) -> bytes:
+        """``item`` (from ``payload`` or a listener's queue) as an encoded event: encoded once per version and
+        audience, and the same bytes sent to every listener of that audience."""
+        rendered = self._rendered.get(session_id)
+        if rendered is None or rendered.version != item[0] or rendered.payloads.get(audience) is not item[1]:
+            return event(item)
+        encoded = rendered.events.get(audience)
+        if encoded is None:
+            encoded = rendered.events[audience] = event(item)
+        return encoded
+
+    def release(self, listener: Listener) -> None:
+        """The stream is over (its client left): ``unsubscribe``, and wake the stream if it waits for a version."""
+        awake = listener.closed or listener.dropped  # ended already, or its sentinel is waiting for it
+        self.unsubscribe(listener)
+        if not awake:
+            _wake(listener)
+
     def _flush(self) -> None:
         with self._lock:
             dirty, self._dirty = self._dirty, set()
@@ -198,10 +228,7 @@ class Broker:
         listener.dropped = True
         self.dropped += 1
         self._detach(listener)  # still counted as open until its stream ends and unsubscribes
-        # Make room for the sentinel so the stream wakes up and ends.
-        while not listener.queue.empty():
-            listener.queue.get_nowait()
-        listener.queue.put_nowait(None)
+        _wake(listener)
 
     def forget(self, session_id: str) -> None:
         with self._lock:
@@ -213,3 +240,10 @@ class Broker:
         for group in list(self._listeners.values()):
             for listener in list(group):
                 self._drop(listener)
+
+
+def _wake(listener: Listener) -> None:
+    """Empty the queue and leave the sentinel in it, so the stream wakes up and ends."""
+    while not listener.queue.empty():
+        listener.queue.get_nowait()
+    listener.queue.put_nowait(None)

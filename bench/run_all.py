@@ -111,8 +111,13 @@ READING = """\
   Every vote is committed (and fsynced) before it is acknowledged, one transaction at a time:
   when every room votes in the same instant (25 or 75 votes at once in the rooms-of-40 rows), the
   last vote in that queue waits for all the others. A classroom never sends that many votes in the
-  same millisecond, but a conference could. The store is written with SQLAlchemy Core so that a
-  PostgreSQL URL (`UNSC_SIM_DATABASE_URL`) could serve instead; that has not been measured here.
+  same millisecond, but a conference could. The store is written with SQLAlchemy Core, so a
+  PostgreSQL URL (`UNSC_SIM_DATABASE_URL`) serves instead where a row says so.
+- In the rooms-of-40 rows each room's vote is cast by the instructor (`POST /s/{id}/seats/USA/vote`,
+  asking for JSON), whose answer carries the console's parts (about 41 KB of HTML, rendered for each
+  vote: some 4 ms of the one event loop). Listeners are sent each version before the voter is answered
+  (ack→arrival 0 ms), but 75 rooms voting at once still queue about 300 ms of such answers, which is
+  most of the vote→arrival figure at 3,000 listeners.
 - *catch-up* runs from the moment one listener in ten reconnects (all at once, each opening a new
   TCP connection) to the moment each holds the latest version.
 - The durable-votes figure is the whole vote path a phone uses (cookie, CSRF check, seat lookup,

@@ -35,7 +35,6 @@ from app.store.sessions import SessionStore, Stale, now
 log = logging.getLogger("unsc_sim")
 MAX_BATCH = 1000
 MAX_RETRIES = 8
-_PERF = dict(n=0, ops=0, begin=0.0, lock=0.0, apply=0.0, write=0.0, commit=0.0)
 
 
 class Unavailable(UnscSimError):
@@ -67,6 +66,7 @@ class Writer:
         self._views_lock = threading.Lock()
         self._queue: queue.SimpleQueue[Operation | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._conn: Connection | None = None  # the writer's own connection, kept between batches
         self.batches = 0
         self.operations = 0
 
@@ -145,6 +145,7 @@ class Writer:
         while True:
             first = self._queue.get()
             if first is None:
+                self._disconnect()
                 return
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -171,6 +172,7 @@ class Writer:
                     self.forget(session_id)
                 continue
             except SQLAlchemyError as error:
+                self._disconnect()  # the next batch starts on a fresh connection
                 self._fail(batch, error)
                 return
             for view in latest.values():
@@ -197,38 +199,25 @@ class Writer:
         at = now()
         latest: dict[str, SessionView] = {}
         changes: dict[str, list[Change]] = {}
-        import time as _t
-
-        t0 = _t.perf_counter()
-        with writing(self.store.engine) as conn, conn.begin():
-            t1 = _t.perf_counter()
+        conn = self._connection()
+        with conn.begin():
             bases = self._current(conn, batch)
-            t2 = _t.perf_counter()
             results = [self._apply(conn, operation, bases, latest, changes) for operation in batch]
-            t3 = _t.perf_counter()
             if changes:
                 self.store.write(conn, [(bases[session_id], done) for session_id, done in changes.items()], at)
-            t4 = _t.perf_counter()
-        t5 = _t.perf_counter()
-        P = _PERF
-        P["n"] += 1
-        P["ops"] += len(batch)
-        P["begin"] += t1 - t0
-        P["lock"] += t2 - t1
-        P["apply"] += t3 - t2
-        P["write"] += t4 - t3
-        P["commit"] += t5 - t4
-        if P["n"] % 200 == 0:
-            n = P["n"]
-            log.warning(
-                "PERF batches=%d avgops=%.1f begin=%.2fms lock=%.2fms apply=%.2fms write=%.2fms commit=%.2fms",
-                n,
-                P["ops"] / n,
-                *(P[k] / n * 1000 for k in ("begin", "lock", "apply", "write", "commit")),
-            )
-            for k in P:
-                P[k] = 0
         return results, latest
+
+    def _connection(self) -> Connection:
+        """The writer's connection: opened once, not checked out of the pool and back for every batch."""
+        if self._conn is None:
+            self._conn = writing(self.store.engine)
+        return self._conn
+
+    def _disconnect(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
+            self._conn = None
 
     def _current(self, conn: Connection, batch: list[Operation]) -> dict[str, SessionView]:
         """Every existing session the batch changes, as committed, its row locked until the transaction ends.

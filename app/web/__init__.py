@@ -13,10 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import StrictUndefined
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__
 from app.layered_library import library_for
-from app.live import Broker
+from app.live import DIRECT_SEND, Broker
 from app.paths import STATIC, TEMPLATES
 from app.sessions import SessionService
 from app.sessions_unavailable import SessionsUnavailable
@@ -49,6 +50,21 @@ def purge_expired(service: SessionService, settings: Settings) -> list[str]:
         ended_ttl=dt.timedelta(hours=settings.session_ended_ttl_hours),
         idle_ttl=dt.timedelta(hours=settings.session_idle_ttl_hours),
     )
+
+
+class App(FastAPI):
+    """The app, which keeps the server's own ``send`` in the scope (``DIRECT_SEND``) for the event streams, and
+    puts ``FastVote`` in front of its whole middleware stack."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[DIRECT_SEND] = send
+        await super().__call__(scope, receive, send)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Students' votes take the short road before everything else, FastAPI's own layers included (see
+        fastvote.py, which answers errors itself)."""
+        return fastvote.FastVote(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             service.close()
             service.store.engine.dispose()
 
-    app = FastAPI(
+    app = App(
         title="unsc-sim",
         version=__version__,
         description="UN Security Council vote simulator: scenarios, and the outcome of a vote under Article 27.",
@@ -137,7 +153,6 @@ def _assemble(app: FastAPI) -> None:
     app.add_middleware(SecureCookiesMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=512 * 1024)
-    app.add_middleware(fastvote.FastVote)  # students' votes, before everything else: see fastvote.py
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (api.router, pages.router, sessions.router, editor.router, docs.router, auth.router):
         app.include_router(router)

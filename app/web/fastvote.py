@@ -24,11 +24,11 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.domain.errors import Forbidden, UnscSimError
+from app.domain.errors import Forbidden
 from app.domain.votes import Vote
 from app.sessions import SessionService
 from app.web.auth import CSRF_COOKIE, INSTRUCTOR_COOKIE, check_csrf, seat_cookie
-from app.web.security import SecurityHeadersMiddleware
+from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 
 # Session ids are ``secrets.token_urlsafe``; anything else takes the long road (and most likely a 404).
 VOTE_PATH = re.compile(r"/s/([A-Za-z0-9_-]{1,64})/vote")
@@ -39,6 +39,7 @@ MAX_BODY = 4096  # a vote is a few dozen bytes; anything longer is the full app'
 WANTED = frozenset({b"accept", b"content-length", b"content-type", b"cookie"})
 # The encoder ``JSONResponse.render`` uses, made once rather than for every answer: the same bytes.
 JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+JSON_TYPE = (b"content-type", JSONResponse.media_type.encode())
 
 
 class FastVote:
@@ -70,14 +71,17 @@ class FastVote:
         response: Response
         try:
             view, code = await service.student_vote(session_id, cookies.get(seat_cookie(session_id)), vote, member)
-        except UnscSimError as refused:
+        except Exception as refused:  # this road runs outside the app's error middleware: the app's handler answers
             response = await _refusal(scope, refused)
         else:
             if "application/json" in headers.get("accept", ""):
-                answer = {"vote": vote.value, "version": view.version, "seat": code}
-                response = Response(JSON.encode(answer).encode(), media_type=JSONResponse.media_type)
-            else:
-                response = RedirectResponse(f"/s/{session_id}/seat", status_code=303)
+                # The bytes ``Response`` and ``SecurityHeadersMiddleware`` would send, without building either.
+                body = JSON.encode({"vote": vote.value, "version": view.version, "seat": code}).encode()
+                start = [(b"content-length", b"%d" % len(body)), JSON_TYPE, *SECURITY_HEADERS]
+                await send({"type": "http.response.start", "status": 200, "headers": start})
+                await send({"type": "http.response.body", "body": body})
+                return
+            response = RedirectResponse(f"/s/{session_id}/seat", status_code=303)
         await SecurityHeadersMiddleware(response)(scope, receive, send)
 
 
@@ -154,8 +158,9 @@ async def _csrf_ok(scope: Scope, receive: Receive) -> bool:
     return True
 
 
-async def _refusal(scope: Scope, refused: UnscSimError) -> Response:
-    """The answer the app's own error handler gives to ``refused`` (JSON, or the error page for a browser)."""
+async def _refusal(scope: Scope, refused: Exception) -> Response:
+    """The answer the app's own error handler gives to ``refused`` (JSON, or the error page for a browser); any
+    other error gets the handler of ``Exception``, as the app's error middleware would give it."""
     handlers = scope["app"].exception_handlers
     handler = next((handlers[kind] for kind in type(refused).__mro__ if kind in handlers), None)
     if handler is None:

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from app import exports
@@ -35,7 +36,7 @@ from app.domain.session import (
     snapshot,
 )
 from app.domain.votes import Vote
-from app.live import INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
+from app.live import DIRECT_SEND, HEARTBEAT, INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
 from app.sessions import CONTROLS
 from app.sessions_unavailable import SessionsUnavailable
 from app.settings import Settings
@@ -538,19 +539,54 @@ def _open_stream(broker: Broker, settings: Settings, session_id: str, audience: 
         ) from None
 
 
-class EventStream(StreamingResponse):
-    """A stream that lets go of its listener however it ends: also when the client left before it started,
-    so that the generator's own ``finally`` never ran."""
+class EventStream(Response):
+    """Server-Sent Events in one coroutine: no task group, no timeout task per event.
 
-    def __init__(self, content: AsyncIterator[str], release: Callable[[], None], headers: dict[str, str]) -> None:
-        super().__init__(content, media_type="text/event-stream", headers=headers)
+    The headers go through the middlewares; the events go straight to the server (``DIRECT_SEND``, when the
+    app provides it), the same encoded bytes for every listener of an audience. A client that leaves is noticed
+    by one small task waiting for ``http.disconnect``, which calls ``release`` (and so wakes ``content``). The
+    listener is let go however the stream ends, also when the client left before the first byte.
+    """
+
+    media_type = "text/event-stream"
+
+    def __init__(
+        self, content: AsyncIterator[str | bytes], release: Callable[[], None], headers: dict[str, str]
+    ) -> None:
+        self.status_code = 200
+        self.background = None
+        self.content = content
         self.release = release
+        self.init_headers(headers)  # no body: no Content-Length, the server sends it chunked
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        watcher: asyncio.Task[None] | None = None
         try:
-            await super().__call__(scope, receive, send)
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            send_body: Send = scope.get(DIRECT_SEND, send)
+            watcher = asyncio.ensure_future(_disconnected(receive))
+            watcher.add_done_callback(lambda _: self.release())
+            async for chunk in self.content:  # (no copy of an event is kept here: each is shared by its audience)
+                await send_body(
+                    {
+                        "type": "http.response.body",
+                        "body": chunk.encode() if isinstance(chunk, str) else chunk,
+                        "more_body": True,
+                    }
+                )
+            await send_body({"type": "http.response.body", "body": b"", "more_body": False})
+        except OSError:
+            raise ClientDisconnect from None
         finally:
+            if watcher is not None:
+                watcher.cancel()
             self.release()
+
+
+async def _disconnected(receive: Receive) -> None:
+    """Returns when the client has gone."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 @router.get("/s/{session_id}/events")
@@ -565,33 +601,40 @@ async def events(
     audience = await asyncio.to_thread(_audience, request, service, view)
     listener = _open_stream(broker, settings, session_id, audience, _client(request))
     try:
-        first_version, first = broker.payload(view, audience)
+        first = broker.payload(view, audience)
     except BaseException:
         broker.unsubscribe(listener)
         raise
 
-    async def stream() -> AsyncIterator[str]:
-        last = first_version
+    def beat() -> None:
+        if not listener.queue.full():  # a full queue has events to send anyway
+            listener.queue.put_nowait(HEARTBEAT)
+
+    async def stream() -> AsyncIterator[bytes]:
+        last = first[0]
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(settings.heartbeat_seconds, beat)
         try:
-            yield f"retry: 1500\nid: {first_version}\nevent: parts\ndata: {first}\n\n"
+            yield b"retry: 1500\n"
+            yield broker.event(session_id, audience, first)
             while True:
-                try:
-                    item = await asyncio.wait_for(listener.queue.get(), timeout=settings.heartbeat_seconds)
-                except TimeoutError:
-                    yield ": heartbeat\n\n"
-                    continue
+                item = await listener.queue.get()
                 if item is None:
-                    return  # dropped: too slow, or the server is shutting down
-                version, payload = item
-                if version <= last:
+                    return  # dropped (too slow), the client left, or the server is shutting down
+                if item is HEARTBEAT:
+                    timer = loop.call_later(settings.heartbeat_seconds, beat)
+                    yield b": heartbeat\n\n"
                     continue
-                last = version
-                yield f"id: {version}\nevent: parts\ndata: {payload}\n\n"
+                if item[0] <= last:
+                    continue
+                last = item[0]
+                yield broker.event(session_id, audience, item)
         finally:
+            timer.cancel()
             broker.unsubscribe(listener)  # counted as open until here; a second call does nothing
 
     return EventStream(
-        stream(), lambda: broker.unsubscribe(listener), {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        stream(), lambda: broker.release(listener), {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
 
 

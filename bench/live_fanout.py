@@ -34,8 +34,16 @@ TARGET = (
 )
 
 
+MEETING = "class-meeting-2026"
+
+
 def measure(
-    listeners: list[int], room_size: int, rounds: int, stuck_per_room: int = 1, postgres: str | None = None
+    listeners: list[int],
+    room_size: int,
+    rounds: int,
+    stuck_per_room: int = 1,
+    postgres: str | None = None,
+    meeting: bool = False,
 ) -> list[Row]:
     """With ``postgres`` (an admin URL), two instances share a fresh database: votes on one, listeners on the other."""
     rows: list[Row] = []
@@ -46,7 +54,17 @@ def measure(
             servers = [start_server(Path(tmp), port, database_url=database, load=True) for port in ports]
             try:
                 r = asyncio.run(
-                    fanout(ports[0], servers[-1].pid, count, room_size, rounds, stuck_per_room, listen_port=ports[-1])
+                    fanout(
+                        ports[0],
+                        servers[-1].pid,
+                        count,
+                        room_size,
+                        rounds,
+                        stuck_per_room,
+                        listen_port=ports[-1],
+                        scenario_id=MEETING if meeting else "council-2026",
+                        meeting=meeting,
+                    )
                 )
             finally:
                 for server in servers:
@@ -61,7 +79,8 @@ def measure(
         )
         rows.append(
             {
-                "store": "PostgreSQL, vote on A, listen on B" if postgres else "SQLite, 1 instance",
+                "store": ("PostgreSQL, vote on A, listen on B" if postgres else "SQLite, 1 instance")
+                + (", a meeting" if meeting else ""),
                 "listeners": count,
                 "rooms": int(r["rooms"]),
                 "ack→arrival p50 ms": r["ack_p50"],
@@ -90,8 +109,11 @@ def main() -> int:
     parser.add_argument(
         "--postgres", default=None, help="admin URL: two instances on PostgreSQL, vote on one, listen on the other"
     )
+    parser.add_argument(
+        "--meeting", action="store_true", help=f"rooms run a whole meeting ({MEETING}): updates carry its parts"
+    )
     args = parser.parse_args()
-    rows = measure(args.listeners, args.room_size, args.rounds, args.stuck, args.postgres)
+    rows = measure(args.listeners, args.room_size, args.rounds, args.stuck, args.postgres, args.meeting)
     print(format_table(rows))
     print(f"target: {TARGET}")
     return 0 if all(row["verdict"] == "ok" for row in rows) else 1

@@ -80,6 +80,12 @@ def sections(quick: bool) -> list[tuple[str, str, str, Callable[[], list[Row]]]]
             lambda: live_fanout.measure([100, 1000, 3000], room_size=40, rounds=rounds),
         ),
         (
+            live_fanout.TITLE + " (rooms of 40, each running a whole meeting)",
+            f"python bench/live_fanout.py --listeners 1000 3000 --room-size 40 --rounds {rounds} --meeting",
+            live_fanout.TARGET,
+            lambda: live_fanout.measure([1000, 3000], room_size=40, rounds=rounds, meeting=True),
+        ),
+        (
             live_fanout.TITLE + " (two instances on PostgreSQL: vote on one, listen on the other)",
             f"python bench/live_fanout.py --listeners 1000 --rounds {rounds} --postgres postgresql://postgres@127.0.0.1/postgres",
             live_fanout.TARGET,
@@ -113,11 +119,11 @@ READING = """\
   last vote in that queue waits for all the others. A classroom never sends that many votes in the
   same millisecond, but a conference could. The store is written with SQLAlchemy Core, so a
   PostgreSQL URL (`UNSC_SIM_DATABASE_URL`) serves instead where a row says so.
-- In the rooms-of-40 rows each room's vote is cast by the instructor (`POST /s/{id}/seats/USA/vote`,
-  asking for JSON), whose answer carries the console's parts (about 41 KB of HTML, rendered for each
-  vote: some 4 ms of the one event loop). Listeners are sent each version before the voter is answered
-  (ack→arrival 0 ms), but 75 rooms voting at once still queue about 300 ms of such answers, which is
-  most of the vote→arrival figure at 3,000 listeners.
+- Each vote is a student's (`POST /s/{id}/vote`, the phone's own path), as a class sends them:
+  the United States' delegate in every room. An instructor's vote from the console is answered with
+  the console's parts (about 41 KB of HTML, some 4 ms of the one event loop each), which a room of
+  students never waits for. The meeting rows run the class meeting of 2026 with the agenda put to the
+  vote: every update then also carries where the meeting stands.
 - *catch-up* runs from the moment one listener in ten reconnects (all at once, each opening a new
   TCP connection) to the moment each holds the latest version.
 - The durable-votes figure is the whole vote path a phone uses (cookie, CSRF check, seat lookup,

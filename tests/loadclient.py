@@ -77,9 +77,17 @@ def wait_for(url: str, method: str = "GET", seconds: float = 20) -> None:
 
 
 async def open_sessions(
-    instructor: httpx.AsyncClient, rooms: int, token: str = TOKEN, scenario_id: str = "council-2026"
+    instructor: httpx.AsyncClient,
+    rooms: int,
+    token: str = TOKEN,
+    scenario_id: str = "council-2026",
+    *,
+    meeting: bool = False,
 ) -> tuple[str, list[tuple[str, str]]]:
-    """Sign in as the instructor and start ``rooms`` sessions: the CSRF token, and each (session id, join code)."""
+    """Sign in as the instructor and start ``rooms`` sessions: the CSRF token, and each (session id, join code).
+
+    With ``meeting`` (a meeting file), each meeting is opened and a member objects to the agenda, which the
+    President puts to the vote: votes then go to that question, and every update carries the meeting's parts."""
     await instructor.get("/instructor", params={"token": token})
     await instructor.get("/join")
     csrf = str(instructor.cookies["unsc_csrf"])
@@ -90,6 +98,10 @@ async def open_sessions(
         sessions.append((session_id, response.text.split('class="mono">')[1].split("<")[0]))
         opened = await instructor.post(f"/s/{session_id}/control", data={"action": "open", "csrf": csrf})
         assert opened.status_code in (200, 303), opened.text  # a session starts with voting not yet open
+        if meeting:
+            for act in ({"act": "object", "as": "CHN"}, {"act": "put"}):
+                done = await instructor.post(f"/s/{session_id}/meeting", data=act | {"csrf": csrf})
+                assert done.status_code in (200, 303), done.text
     return csrf, sessions
 
 
@@ -162,14 +174,26 @@ async def fanout(
     stuck_per_room: int,
     token: str = TOKEN,
     listen_port: int | None = None,
+    scenario_id: str = "council-2026",
+    meeting: bool = False,
 ) -> dict[str, float]:
     """Votes go to ``port``; listeners connect to ``listen_port`` (another instance), or to ``port`` too."""
     base = f"http://127.0.0.1:{port}"
     listen_port = listen_port or port
     rooms = 1 if room_size <= 0 else -(-listeners_wanted // room_size)
-    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True) as instructor:
-        csrf, opened = await open_sessions(instructor, rooms, token)
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True) as instructor,
+        httpx.AsyncClient(base_url=base, timeout=60) as student,
+    ):
+        csrf, opened = await open_sessions(instructor, rooms, token, scenario_id, meeting=meeting)
         sessions = [session_id for session_id, _ in opened]
+        # The votes are a student's, as a class sends them: the United States' delegate in every room (one
+        # browser may sit in many sessions; loopback is not held to the per-address limit).
+        await student.get("/join")
+        student_csrf = str(student.cookies["unsc_csrf"])
+        for _, code in opened:
+            claimed = await student.post(f"/join/{code}", data={"member": "USA", "csrf": student_csrf})
+            assert claimed.status_code == 303, claimed.text
         rss_before = rss_kib(server_pid)
         stop = asyncio.Event()
         listeners = [Listener(sessions[i % rooms]) for i in range(listeners_wanted)]
@@ -189,14 +213,13 @@ async def fanout(
         last_arrival: list[float] = []
         last_after_ack: list[float] = []
         headers = {"Accept": "application/json", "X-CSRF-Token": csrf}
+        student_headers = {"Accept": "application/json", "X-CSRF-Token": student_csrf}
         for round_number in range(rounds):
             vote = ("yes", "no")[round_number % 2]
 
             async def cast(session_id: str, vote: str) -> tuple[str, float, float, int]:
                 sent = time.perf_counter()
-                response = await instructor.post(
-                    f"/s/{session_id}/seats/USA/vote", data={"vote": vote}, headers=headers
-                )
+                response = await student.post(f"/s/{session_id}/vote", data={"vote": vote}, headers=student_headers)
                 response.raise_for_status()
                 return session_id, sent, time.perf_counter(), int(response.json()["version"])
 

@@ -1261,7 +1261,9 @@ def _decided(outcome: Outcome, yes: str, no: str) -> str:
 # What may happen next: the acts the rules allow now, for the President or a member, found by trying them.
 
 
-def possible(meeting: Meeting, by: str, at: dt.datetime | None = None) -> frozenset[Act]:
+def possible(
+    meeting: Meeting, by: str, at: dt.datetime | None = None, only: frozenset[Act] | None = None
+) -> frozenset[Act]:
     """The acts ``by`` (``PRESIDENT`` or a member's code) may take now: every page shows exactly these, so no
     page repeats a rule. An act that needs a choice (which motion, which draft) counts when one choice works."""
     moment = at or dt.datetime.now(dt.UTC)
@@ -1300,6 +1302,8 @@ def possible(meeting: Meeting, by: str, at: dt.datetime | None = None) -> frozen
     probes[Act.WITHDRAW] = [Deed(Act.WITHDRAW, by, moment, subject=s) for s in mine[:1]]
     allowed = set()
     for act, deeds in probes.items():
+        if only is not None and act not in only:
+            continue
         for deed in deeds:
             try:
                 apply(meeting, deed)

@@ -137,7 +137,8 @@ def president_context(view: SessionView, now: dt.datetime) -> dict[str, Any]:
     meeting = view.meeting
     assert meeting is not None
     allowed = possible(meeting, PRESIDENT, now)
-    members = [m for m in meeting.members if Act.OBJECT in possible(meeting, m.code, now)]
+    objecting = frozenset({Act.OBJECT})
+    members = [m for m in meeting.members if possible(meeting, m.code, now, only=objecting)]
     return {
         "allowed": allowed,
         "simple_acts": [a for a in PRESIDENT_SIMPLE_ACTS if a in allowed],

@@ -175,11 +175,6 @@ class SessionService:
         return self.writer.run(self._operation(session_id, action, Role.INSTRUCTOR, Request(), "instructor"))
 
     def _instructor_vote_operation(self, session_id: str, member: str, vote: Vote) -> Operation:
-        view = self.get(session_id)
-        if view.meeting is not None:  # in a meeting: a vote on the question put, for that member
-            view.seat(member)  # NotFound for a delegation not on the council, as for a single question
-            deed = meetings.Deed(meetings.Act.VOTE, member, now(), vote=vote)
-            return self._operation(session_id, Action.MEETING, Role.INSTRUCTOR, Request(deed=deed), "instructor")
         request = Request(member=member, vote=vote)
         return self._operation(session_id, Action.VOTE, Role.INSTRUCTOR, request, "instructor")
 
@@ -229,12 +224,6 @@ class SessionService:
             raise Forbidden("you hold no delegation in this session (it may have been released); join again")
         if claimed_member is not None and claimed_member != member:
             raise Forbidden(f"you hold {member} and may vote only for it")
-        if self.get(session_id).meeting is not None:  # in a meeting: a vote on the question the President put
-            deed = meetings.Deed(meetings.Act.VOTE, member, now(), vote=vote)
-            operation = self._operation(
-                session_id, Action.MEETING, Role.STUDENT, Request(deed=deed), f"student:{member}", token
-            )
-            return operation, member
         request = Request(member=member, vote=vote)
         return self._operation(session_id, Action.VOTE, Role.STUDENT, request, f"student:{member}", token), member
 

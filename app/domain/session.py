@@ -350,10 +350,6 @@ def _vote_changes(view: SessionView, request: Request) -> str | None:
     return None
 
 
-def _not_a_meeting(view: SessionView, _: Request) -> str | None:
-    return "in a meeting, a vote is cast on the question the President has put" if view.meeting is not None else None
-
-
 def _meeting_open(view: SessionView, _: Request) -> str | None:
     if view.meeting is None:
         return "this session is a single question, not a meeting"
@@ -535,7 +531,7 @@ TRANSITIONS: dict[Action, Rule] = {
     ),
     Action.END: Rule(INSTRUCTOR, _live),
     Action.VOTE: Rule(
-        frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _not_a_meeting, _seat_exists, _vote_changes)
+        frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)
     ),
     Action.MEETING: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _meeting_open)),
     Action.CLAIM: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join, _seat_free)),
@@ -661,8 +657,13 @@ def apply(
 
     A student's vote, or their handing the vote on, carries the hash of their token, which must still
     cast the delegation's vote at this version: a seat released a moment ago cannot vote. A claim
-    carries the new token's hash.
+    carries the new token's hash. In a meeting, a delegation's vote is the meeting's own act: a vote on
+    the question the President has put, decided on the session as it stands when it is committed.
     """
+    if action is Action.VOTE and view.meeting is not None and request.member is not None:
+        view.seat(request.member)  # NotFound for a delegation not on the council, as for a single question
+        deed = meetings.Deed(meetings.Act.VOTE, request.member, at, vote=request.vote)
+        return apply(view, Action.MEETING, role, Request(deed=deed), actor=actor, at=at, token_hash=token_hash)
     if role is Role.STUDENT:
         _student_may_act(view, action, request, token_hash)  # who acts comes before whether anything changes
     check(view, action, role, request)

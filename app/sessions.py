@@ -244,21 +244,19 @@ class SessionService:
     def claim(
         self,
         session_id: str,
-        member: str,
+        member: str | None,
         name: str | None,
-        held: str | None,
         *,
         address: str | None = None,
         device: str | None = None,
         via_link: bool = False,
         per_address: int = 0,
     ) -> Seated:
-        """Give a place in a delegation to a visitor who has none in this session yet: seated at once, or
-        waiting for the instructor when each claim needs approval (a personal link seats directly).
+        """Give a visitor a place: in ``member``'s delegation, seated at once or waiting for the instructor when
+        each claim needs approval (a personal link seats directly); or, with no ``member``, as an observer.
 
-        ``device`` is a token this browser already held here (a blocked device stays out)."""
-        if held is not None:
-            raise Conflict("you already have a place in this session; ask the instructor to release it first")
+        ``device`` is a token this browser already holds here: a device with a place already, or blocked, is
+        refused when the claim is committed (the transition table's ``_may_join``)."""
         request = Request(
             member=member,
             name=clean_name(name),
@@ -267,33 +265,22 @@ class SessionService:
             via_link=via_link,
             per_address=per_address,
         )
-        return self._join(session_id, Action.CLAIM, request)
+        action = Action.CLAIM if member is not None else Action.OBSERVE
+        token = secrets.token_urlsafe(32)
+        view = self.writer.run(self._operation(session_id, action, Role.VISITOR, request, "student", token))
+        return Seated(view, token)
 
     def observe(
         self,
         session_id: str,
         name: str | None,
-        held: str | None,
         *,
         address: str | None = None,
         device: str | None = None,
         per_address: int = 0,
     ) -> Seated:
         """Let a visitor watch the session live on their own device, without a delegation."""
-        if held is not None:
-            raise Conflict("you already have a place in this session")
-        request = Request(
-            name=clean_name(name),
-            address=address,
-            device=token_hash(device) if device else None,
-            per_address=per_address,
-        )
-        return self._join(session_id, Action.OBSERVE, request)
-
-    def _join(self, session_id: str, action: Action, request: Request) -> Seated:
-        token = secrets.token_urlsafe(32)
-        view = self.writer.run(self._operation(session_id, action, Role.VISITOR, request, "student", token))
-        return Seated(view, token)
+        return self.claim(session_id, None, name, address=address, device=device, per_address=per_address)
 
     def seating(self, session_id: str, action: Action, student: str) -> SessionView:
         """The instructor lets a waiting student in, removes or blocks a student, unblocks a device, or

@@ -530,9 +530,7 @@ TRANSITIONS: dict[Action, Rule] = {
         _all(_live, _only_for_questions, _votes_differ(_no_votes, "every delegation is already undecided")),
     ),
     Action.END: Rule(INSTRUCTOR, _live),
-    Action.VOTE: Rule(
-        frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)
-    ),
+    Action.VOTE: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)),
     Action.MEETING: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _meeting_open)),
     Action.CLAIM: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join, _seat_free)),
     Action.OBSERVE: Rule(frozenset({Role.VISITOR}), _all(_live, _may_join)),

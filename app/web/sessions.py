@@ -760,22 +760,25 @@ def claim_seat(
     if member not in {seat.code for seat in view.seats}:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
         raise NotFound(NO_SUCH)
-    held = _held_place(request, service, view)
+    return _join(request, service, view, member, name)
+
+
+def _join(
+    request: Request, service: Any, view: SessionView, member: str | None, name: str, *, via_link: bool = False
+) -> Response:
+    """A place for this device (in ``member``'s delegation, or watching), and its seat cookies. The device
+    is known by the token it already holds here and by its address, which the table checks at commit."""
     seated = service.claim(
         view.id,
         member,
         name,
-        held=held.key if held else None,
         address=_joining_address(request),
         device=_device_token(request, view),
+        via_link=via_link,
         per_address=request.app.state.settings.places_per_address,
     )
-    return _seated(request, view, seated.token)
-
-
-def _seated(request: Request, view: SessionView, token: str) -> Response:
     response = RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    _set_seat_cookies(response, request, view, token)
+    _set_seat_cookies(response, request, view, seated.token)
     return response
 
 
@@ -790,16 +793,7 @@ def observe(
     """Watch the council live from one's own device, without a delegation: for students beyond the seats."""
     _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
     view = _session_for_code(request, service, code, exact=True)
-    held = _held_place(request, service, view)
-    joined = service.observe(
-        view.id,
-        name,
-        held=held.key if held else None,
-        address=_joining_address(request),
-        device=_device_token(request, view),
-        per_address=request.app.state.settings.places_per_address,
-    )
-    return _seated(request, view, joined.token)
+    return _join(request, service, view, None, name)
 
 
 def _linked_session(
@@ -847,18 +841,7 @@ def claim_by_link(
     """Take the delegation a personal link names, whatever the join mode, if it has room."""
     _limit(request.app.state.join_limiter, f"claims:{_client(request)}")
     view = _linked_session(request, service, settings, code, member, link)
-    held = _held_place(request, service, view)
-    seated = service.claim(
-        view.id,
-        member,
-        name,
-        held=held.key if held else None,
-        address=_joining_address(request),
-        device=_device_token(request, view),
-        per_address=request.app.state.settings.places_per_address,
-        via_link=True,
-    )
-    return _seated(request, view, seated.token)
+    return _join(request, service, view, member, name, via_link=True)
 
 
 @router.get("/s/{session_id}/seat", response_class=HTMLResponse)

@@ -62,18 +62,18 @@ def test_a_session_starts_clean_and_keeps_its_own_copy_of_the_scenario(store: Se
 
 def test_claim_stores_only_a_hash_of_the_seat_token(store: SessionService) -> None:
     session = opened(store, "dec", SCENARIO)
-    session, token = store.claim(session.id, "USA", "Alice", held=None)
+    session, token = store.claim(session.id, "USA", "Alice")
     assert store.seat_for_token(session.id, token) == "USA"
     assert store.seat_for_token(session.id, token + "x") is None
     with store.store.engine.connect() as db:
         assert token not in str(db.execute(select(seats)).all())
     with pytest.raises(Conflict, match="already taken"):
-        store.claim(session.id, "USA", "Bob", held=None)
+        store.claim(session.id, "USA", "Bob")
 
 
 def test_each_change_bumps_the_version_and_is_audited(store: SessionService) -> None:
     session = opened(store, "dec", SCENARIO)
-    session, token = store.claim(session.id, "USA", "Alice", held=None)
+    session, token = store.claim(session.id, "USA", "Alice")
     session, _ = store.student_vote_sync(session.id, token, Vote.YES, None)
     assert session.version == 4
     assert session.outcome.outcome.value == "adopted"
@@ -89,10 +89,10 @@ def test_each_change_bumps_the_version_and_is_audited(store: SessionService) -> 
 
 def test_release_invalidates_the_token(store: SessionService) -> None:
     session = opened(store, "dec", SCENARIO)
-    session, token = store.claim(session.id, "USA", None, held=None)
+    session, token = store.claim(session.id, "USA", None)
     store.release(session.id, "USA")
     assert store.seat_for_token(session.id, token) is None
-    assert store.claim(session.id, "USA", "Bob", held=None)[0].seat("USA").holder == "Bob"
+    assert store.claim(session.id, "USA", "Bob")[0].seat("USA").holder == "Bob"
 
 
 def test_closed_and_ended_sessions_refuse_votes(store: SessionService) -> None:
@@ -119,7 +119,7 @@ def test_forty_students_voting_at_once_lose_nothing(store: SessionService) -> No
     session = opened(store, "y", big)
     tokens = {}
     for seat in session.seats:
-        tokens[seat.code] = store.claim(session.id, seat.code, None, held=None)[1]
+        tokens[seat.code] = store.claim(session.id, seat.code, None)[1]
     rounds = 3  # 45 transactions racing for the write lock, more than a class of 40
     barrier = threading.Barrier(len(tokens) * rounds)
     errors: list[BaseException] = []
@@ -177,12 +177,12 @@ def test_students_their_places_and_the_voter_survive_a_restart(database_url: str
     service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
     session = opened(service, "dec", SCENARIO)
     service.set_seat_size(session.id, 2)
-    ann = service.claim(session.id, "USA", "Ann", held=None, address="10.0.0.2")
-    bob = service.claim(session.id, "USA", "Bob", held=None, address="10.0.0.3")
+    ann = service.claim(session.id, "USA", "Ann", address="10.0.0.2")
+    bob = service.claim(session.id, "USA", "Bob", address="10.0.0.3")
     service.set_join_mode(session.id, JoinMode.APPROVE)
-    waiting = service.claim(session.id, "CHN", "Cai", held=None)
-    watcher = service.observe(session.id, "Olu", held=None)
-    mallory = service.claim(session.id, "FRA", "Mallory", held=None, address="10.0.0.66")
+    waiting = service.claim(session.id, "CHN", "Cai")
+    watcher = service.observe(session.id, "Olu")
+    mallory = service.claim(session.id, "FRA", "Mallory", address="10.0.0.66")
     view = service.get(session.id)
     bob_key = view.student_for_token_hash(token_of(bob.token)).key  # type: ignore[union-attr]
     service.hand_vote(session.id, ann.token, bob_key)
@@ -210,7 +210,7 @@ def test_students_their_places_and_the_voter_survive_a_restart(database_url: str
         assert again.seat_for_token(session.id, waiting.token) is None
         assert again.student_for_token(session.id, watcher.token).place is Place.OBSERVER  # type: ignore[union-attr]
         with pytest.raises(Forbidden, match="blocked"):
-            again.claim(session.id, "GBR", None, held=None, address="10.0.0.66", per_address=2)
+            again.claim(session.id, "GBR", None, address="10.0.0.66", per_address=2)
     finally:
         again.close()
         engine.dispose()
@@ -228,7 +228,7 @@ def test_a_meeting_session_replays_its_acts_after_a_restart(database_url: str) -
     session = service.create("class-meeting-2026", meeting_file)
     assert session.meeting is not None and session.meeting.phase is Phase.AGENDA
     service.control(session.id, Action.OPEN)
-    chn = service.claim(session.id, "CHN", "Chen", held=None)
+    chn = service.claim(session.id, "CHN", "Chen")
     service.meeting_act(session.id, Deed(Act.OBJECT, "ignored", now()), token=chn.token)
     service.meeting_act(session.id, Deed(Act.PUT, PRESIDENT, now()), instructor=True)
     for seat in session.seats[:10]:

@@ -63,7 +63,7 @@ class Room:
         if view.status is not Status.OPEN:
             view = self.service.control(view.id, Action.OPEN)
         self.session_id = view.id
-        self.tokens = {seat.code: self.service.claim(view.id, seat.code, None, held=None).token for seat in view.seats}
+        self.tokens = {seat.code: self.service.claim(view.id, seat.code, None).token for seat in view.seats}
         self.full = _install_counter(client)
 
     def vote(

@@ -78,7 +78,7 @@ def test_a_vote_racing_a_release_lands_before_it_or_is_refused(instructor: TestC
     service = service_of(instructor)
     session_id, _ = start(instructor, "council-2026")
     for round_number in range(12):
-        token = service.claim(session_id, "USA", None, held=None).token
+        token = service.claim(session_id, "USA", None).token
         vote = (Vote.YES, Vote.NO)[round_number % 2]
         barrier = threading.Barrier(2)
         refused: list[bool] = []

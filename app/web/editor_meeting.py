@@ -107,15 +107,21 @@ def _ordered(step: dict[str, Any], model: StepModel) -> dict[str, Any]:
     return {key: step[key] for key in STEP_ORDER[model] if key in step}
 
 
-def _amendment(form: FormData, prefix: str) -> dict[str, Any] | None:
-    symbol, sponsors, summary = (_text(form, f"{prefix}_{key}") for key in ("symbol", "sponsors", "summary"))
-    if not (symbol or sponsors or summary):
-        return None
+def _named_step(symbol: str, sponsors: str, summary: str) -> dict[str, Any]:
+    """The fields a draft and an amendment share, each written only when given."""
     step: dict[str, Any] = {"symbol": symbol} if symbol else {}
     if sponsors:
         step["sponsors"] = _codes(sponsors)
     if summary:
         step["summary"] = summary
+    return step
+
+
+def _amendment(form: FormData, prefix: str) -> dict[str, Any] | None:
+    symbol, sponsors, summary = (_text(form, f"{prefix}_{key}") for key in ("symbol", "sponsors", "summary"))
+    if not (symbol or sponsors or summary):
+        return None
+    step = _named_step(symbol, sponsors, summary)
     return _ordered(step | _kept(form, f"{prefix}_kept", Amendment), Amendment)
 
 
@@ -132,11 +138,7 @@ def _draft(form: FormData, row: int) -> tuple[dict[str, Any], list[int]] | None:
     )
     if not (symbol or sponsors or summary or paragraphs or amendments):
         return None
-    step: dict[str, Any] = {"symbol": symbol} if symbol else {}
-    if sponsors:
-        step["sponsors"] = _codes(sponsors)
-    if summary:
-        step["summary"] = summary
+    step = _named_step(symbol, sponsors, summary)
     if paragraphs:
         step["paragraphs"] = _lines(paragraphs)
     step["matter"] = _text(form, f"{prefix}_matter") or DraftMatter.SUBSTANTIVE.value

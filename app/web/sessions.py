@@ -345,29 +345,32 @@ def presidency(
     return done(request, view, f"/s/{session_id}/console#president", renderer)
 
 
+def _meeting_session(service: Any, session_id: str) -> SessionView:
+    """A session that runs a meeting; a single question has no record of one (404)."""
+    view: SessionView = service.get(session_id)
+    if view.meeting is None:
+        raise NotFound("this session is a single question, not a meeting: its export holds the result")
+    return view
+
+
 @router.get("/s/{session_id}/record", response_class=HTMLResponse)
 def meeting_record(session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
     """The record of a meeting, every step with its rule and each vote by member: a page to print."""
-    view = service.get(session_id)
-    if view.meeting is None:
-        raise NotFound("this session is a single question, not a meeting: its export holds the result")
+    view = _meeting_session(service, session_id)
+    assert view.meeting is not None
     context = {"session": view, "meeting": view.meeting, "names": {m.code: m.name for m in view.meeting.members}}
     return templates.TemplateResponse(request, "sessions/record.html", context)
 
 
 @router.get("/s/{session_id}/record.csv")
 def meeting_record_csv(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
-    view = service.get(session_id)
-    if view.meeting is None:
-        raise NotFound("this session is a single question, not a meeting")
+    view = _meeting_session(service, session_id)
     return _download(exports.record_csv(view), "text/csv; charset=utf-8", f"record-{view.join_code}.csv")
 
 
 @router.get("/s/{session_id}/record.json")
 def meeting_record_json(session_id: str, _: InstructorDep, service: ServiceDep) -> Response:
-    view = service.get(session_id)
-    if view.meeting is None:
-        raise NotFound("this session is a single question, not a meeting")
+    view = _meeting_session(service, session_id)
     return _download(exports.record_json(view), "application/json", f"record-{view.join_code}.json")
 
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run classroom test lint bench clean
+.PHONY: run classroom test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/python -m pytest
+
+# After changing any user-facing string: extract it into app/locale/messages.pot and each language's .po,
+# then translate the new entries (tests/test_catalogs.py fails until every language has them).
+messages: $(VENV)/.installed-dev
+	$(BIN)/python -m tools.messages
 
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || echo "note: wrk is not installed (apt-get install wrk); the tally benchmark uses an asyncio client instead"

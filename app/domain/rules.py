@@ -523,10 +523,12 @@ PENDING_HEADLINE = "Not decided yet"
 def headline(scenario: Scenario, outcome: Outcome, translate: Translator = ENGLISH) -> str:
     """The result in the scenario's own words ("The meeting convenes"), or that it is still open.
 
-    The one wording of the result for every surface: the pages, the live sessions and the CLI.
+    The one wording of the result for every surface: the pages, the live sessions and the CLI. The usual
+    words ("The meeting convenes") are in the catalog (app/localize.py), so they read in every language; a
+    scenario's own words pass through unchanged.
     """
     if outcome.outcome is OutcomeKind.ADOPTED:
-        return scenario.verdict.adopted
+        return translate.gettext(scenario.verdict.adopted)
     if outcome.outcome is OutcomeKind.NOT_ADOPTED:
-        return scenario.verdict.not_adopted
+        return translate.gettext(scenario.verdict.not_adopted)
     return translate.gettext("Not decided yet")

@@ -147,6 +147,29 @@ class Draft(Step):
     amendments: list[Amendment] = Field(default_factory=list)
 
 
+# The six official languages of the United Nations, as a scenario names them (ISO 639-1).
+Language = Literal["ar", "zh", "en", "fr", "ru", "es"]
+
+
+class TranslatedVerdict(_Strict):
+    """The verdict's words in another language; a word not given falls back to the catalog's."""
+
+    adopted: Text | None = None
+    not_adopted: Text | None = None
+
+
+class Translation(_Strict):
+    """A scenario's text in another language. Anything not given is shown in the scenario's own language
+    (member names: CLDR's name of the country in that language when the code is a country code)."""
+
+    title: Text | None = None
+    question: LongText | None = None
+    context: LongText | None = None
+    verdict: TranslatedVerdict | None = None
+    names: dict[Code, Text] = Field(default_factory=dict, description="Members' names, by code.")
+    briefs: dict[Code, LongText] = Field(default_factory=dict, description="Delegations' briefs, by code.")
+
+
 class Scenario(_Strict):
     """A question before a council, with each member's starting position; or a whole meeting.
 
@@ -183,6 +206,11 @@ class Scenario(_Strict):
     invitations: list[Invitation] = Field(default_factory=list)
     drafts: list[Draft] = Field(default_factory=list)
     speaking_seconds: int = Field(default=180, ge=10, le=3600, description="Each speaker's time, in seconds.")
+    language: Language = Field(default="en", description="The language the scenario is written in.")
+    translations: dict[Language, Translation] = Field(
+        default_factory=dict,
+        description="The title, question, context, verdict, names and briefs in other languages, by language.",
+    )
 
     @property
     def is_meeting(self) -> bool:
@@ -387,7 +415,25 @@ def _council_checks(council: _Council) -> list[Problem]:
 
 def council_problems(scenario: Scenario) -> list[Problem]:
     """The faults that only show when the whole council is looked at together."""
-    return _council_checks(_Council.of(scenario)) + meeting_problems(scenario)
+    return _council_checks(_Council.of(scenario)) + meeting_problems(scenario) + translation_problems(scenario)
+
+
+def translation_problems(scenario: Scenario) -> list[Problem]:
+    """A translation names members of the council, and translates from the scenario's own language."""
+    codes = {m.code for m in scenario.members}
+    problems: list[Problem] = []
+    for language, translation in scenario.translations.items():
+        if language == scenario.language:
+            problems.append(
+                Problem(("translations", language), "is the scenario's own language: edit the fields themselves")
+            )
+        for field in ("names", "briefs"):
+            problems += [
+                Problem(("translations", language, field, code), "is not the code of a member of this council")
+                for code in getattr(translation, field)
+                if code not in codes
+            ]
+    return problems
 
 
 def meeting_problems(scenario: Scenario) -> list[Problem]:

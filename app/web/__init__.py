@@ -15,7 +15,7 @@ from jinja2 import StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app import __version__
+from app import __version__, i18n
 from app.layered_library import library_for
 from app.live import DIRECT_SEND, Broker
 from app.paths import STATIC, TEMPLATES
@@ -25,7 +25,7 @@ from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.faults import DatabaseUnavailable, database_name
 from app.store.sessions import SessionStore
-from app.web import api, auth, docs, editor, fastvote, pages, sessions
+from app.web import api, auth, docs, editor, fastvote, language, pages, sessions
 from app.web.address import public_base
 from app.web.auth import (
     EPOCH_FILE,
@@ -57,9 +57,13 @@ class App(FastAPI):
     puts ``FastVote`` in front of its whole middleware stack."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope[DIRECT_SEND] = send
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        scope[DIRECT_SEND] = send
+        # The reader's language, for everything this request renders or says (see app.i18n).
+        with i18n.using(i18n.language_of_scope(scope)):
+            await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
         """Students' votes take the short road before everything else, FastAPI's own layers included (see
@@ -138,6 +142,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _configure(templates: Jinja2Templates) -> Jinja2Templates:
     templates.env.undefined = StrictUndefined
+    # Every string a template shows goes through the catalog of the language being rendered (app.i18n).
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    templates.env.globals["language"] = i18n.current
+    templates.env.globals["direction"] = i18n.direction
+    templates.env.globals["language_links"] = language.language_links
     templates.env.trim_blocks = True
     templates.env.lstrip_blocks = True
     templates.env.globals["version"] = __version__
@@ -154,7 +164,7 @@ def _assemble(app: FastAPI) -> None:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=512 * 1024)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (api.router, pages.router, sessions.router, editor.router, docs.router, auth.router):
+    for router in (api.router, language.router, pages.router, sessions.router, editor.router, docs.router, auth.router):
         app.include_router(router)
     install_error_handlers(app)
 

@@ -1,6 +1,7 @@
 """The debrief's files: a session's result and its audit log, as CSV and JSON, from one snapshot.
 
-Both formats are built here from the same ``SessionView`` and log, so they can never disagree.
+Both formats are built here from the same ``SessionView`` and log, so they can never disagree. The CSV files'
+headings and the explanation are in the language of the request that asks for them; JSON keys never change.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import io
 import json
 from typing import Any
 
+from app import i18n
+from app.domain.rules import explain
 from app.domain.session import SessionView
+from app.i18n import gettext as _
+from app.i18n import pgettext
 
 AuditLog = list[dict[str, Any]]
 
@@ -66,20 +71,34 @@ def result_csv(view: SessionView) -> str:
     outcome = view.outcome
     scenario = view.scenario
     c = outcome.counts
+    names = {m.code: m.name for m in scenario.members}
     rows: list[list[Any]] = [
-        ["scenario", scenario.title],
-        ["date", scenario.date.isoformat() if scenario.date else ""],
-        ["question", " ".join(scenario.question.split())],
-        ["outcome", outcome.outcome.value],
-        ["votes (yes-no-abstain)", f"{c.yes}-{c.no}-{c.abstain}"],
-        ["required", outcome.required],
-        ["vetoed by", " ".join(outcome.vetoed_by)],
-        ["explanation", outcome.explanation],
+        # Translators: this and the headings below label the rows and columns of a session's result (a CSV file).
+        [_("scenario"), scenario.title],
+        [_("date"), scenario.date.isoformat() if scenario.date else ""],
+        [_("question"), " ".join(scenario.question.split())],
+        [_("outcome"), outcome.outcome.value],
+        [_("votes (yes-no-abstain)"), f"{c.yes}-{c.no}-{c.abstain}"],
+        [_("required"), outcome.required],
+        [_("vetoed by"), " ".join(outcome.vetoed_by)],
+        [_("explanation"), explain(outcome.reasons, names, i18n.CURRENT)],
         [],
-        ["code", "delegation", "permanent", "vote", "cast_at", "held_by"],
+        [
+            # Translators: this and the next are column headings of a session's result (CSV): the delegation's code, its name...
+            _("code"),
+            _("delegation"),
+            # Translators: a column heading of a session's result (CSV): whether the delegation is a permanent member.
+            _("permanent"),
+            _("vote"),
+            # Translators: a column heading of a session's result (CSV): when the vote was cast.
+            _("cast_at"),
+            # Translators: a column heading of a session's result (CSV): the student(s) who held the seat.
+            _("held_by"),
+        ],
     ]
+    permanent = {True: pgettext("a permanent member?", "yes"), False: pgettext("a permanent member?", "no")}
     rows += [
-        [d["code"], d["name"], "yes" if d["permanent"] else "no", d["vote"], d["cast_at"] or "", d["holder"] or ""]
+        [d["code"], d["name"], permanent[bool(d["permanent"])], d["vote"], d["cast_at"] or "", d["holder"] or ""]
         for d in _delegations(view)
     ]
     return _csv(rows)
@@ -87,7 +106,8 @@ def result_csv(view: SessionView) -> str:
 
 def audit_csv(log: AuditLog) -> str:
     """Every change, who made it and when."""
-    rows: list[list[Any]] = [["id", "at", "version", "actor", "action", "delegation", "detail"]]
+    # Translators: column headings of the audit log (CSV): the change's number, when, the session's version, who, what.
+    rows: list[list[Any]] = [[_("id"), _("at"), _("version"), _("actor"), _("action"), _("delegation"), _("detail")]]
     rows += [
         [e["id"], e["at"], e["version"], e["actor"], e["action"], e["member"] or "", e["detail"] or ""] for e in log
     ]
@@ -106,7 +126,8 @@ def _entries(view: SessionView) -> list[dict[str, Any]]:
         question = entry.question
         row: dict[str, Any] = {
             "at": entry.at.isoformat(),
-            "by": "President" if entry.by == "president" else names.get(entry.by, entry.by),
+            # Translators: who did a step of the meeting, in its record: the President of the Council.
+            "by": _("President") if entry.by == "president" else names.get(entry.by, entry.by),
             "what": entry.what,
             "rule": entry.rule,
         }
@@ -145,9 +166,20 @@ def record_csv(view: SessionView) -> str:
     assert meeting is not None
     codes = [m.code for m in meeting.members]
     rows: list[list[Any]] = [
-        ["title", view.scenario.title],
+        # Translators: the headings of a meeting's record (a CSV file): its title; when, who, what happened, the rule, the result.
+        [_("title"), view.scenario.title],
         [],
-        ["at", "by", "what", "rule", "result", "yes", "no", "abstain", *codes],
+        [
+            _("at"),
+            _("by"),
+            _("what"),
+            _("rule"),
+            _("result"),
+            pgettext("vote", "yes"),
+            pgettext("vote", "no"),
+            pgettext("vote", "abstain"),
+            *codes,
+        ],
     ]
     for entry in _entries(view):
         question = entry.get("question")

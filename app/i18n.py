@@ -53,7 +53,7 @@ DOMAIN = "messages"
 _current: ContextVar[str] = ContextVar("unsc_sim_language", default=SOURCE)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name, which the extractor knows
+def N_(message: str) -> str:
     """Marks ``message`` for the catalog where no reader is known yet; it is translated where it is shown."""
     return message
 
@@ -100,6 +100,11 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the sense ``context`` gives it ("yes" as a vote, or as an answer)."""
+    return translations(_current.get()).pgettext(context, message)
 
 
 _ = gettext
@@ -158,8 +163,8 @@ def parse_accept_language(header: str | None) -> str | None:
 def chosen(query: str | None, cookie: str | None, accept: str | None) -> str:
     """The reader's language: ``?lang=`` for this page, then their choice (the cookie), then their browser's."""
     for candidate in (query, cookie):
-        if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+        if candidate is not None and candidate in LANGUAGES:
+            return candidate
     return parse_accept_language(accept) or SOURCE
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from app import i18n
 from app.domain.session import SessionView
 
 QUEUE_SIZE = 8
@@ -45,6 +46,7 @@ class Listener:
     session_id: str
     audience: Audience
     client: str = ""
+    language: str = i18n.SOURCE  # each listener reads in its own language: parts are rendered once per language
     queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False
     closed: bool = False
@@ -63,9 +65,9 @@ class TooManyStreams(Exception):
 @dataclass
 class _Rendered:
     version: int
-    payloads: dict[Audience, str] = field(default_factory=dict)
+    payloads: dict[tuple[Audience, str], str] = field(default_factory=dict)  # by audience and language
     memo: dict[str, str] = field(default_factory=dict)
-    events: dict[Audience, bytes] = field(default_factory=dict)  # each payload as one encoded SSE event
+    events: dict[tuple[Audience, str], bytes] = field(default_factory=dict)  # each payload as one encoded SSE event
 
 
 def event(item: Item) -> bytes:
@@ -101,6 +103,7 @@ class Broker:
         *,
         per_session: int | None = None,
         per_client: int | None = None,
+        language: str = i18n.SOURCE,
     ) -> Listener:
         """A new listener, counted as open until ``unsubscribe``; on the event loop only.
 
@@ -111,7 +114,7 @@ class Broker:
             raise TooManyStreams("client", per_client)
         if per_session is not None and self._open_by_session[session_id] >= per_session:
             raise TooManyStreams("session", per_session)
-        listener = Listener(session_id, audience, client)
+        listener = Listener(session_id, audience, client, language)
         self._open_by_session[session_id] += 1
         self._open_by_client[client] += 1
         self._listeners.setdefault(session_id, set()).add(listener)
@@ -176,8 +179,9 @@ class Broker:
         else:
             loop.call_soon_threadsafe(self._flush)
 
-    def payload(self, view: SessionView, audience: Audience) -> Item:
-        """What ``audience`` sees of ``view`` (or of a later version already published), rendered once."""
+    def payload(self, view: SessionView, audience: Audience, language: str = i18n.SOURCE) -> Item:
+        """What ``audience`` sees of ``view`` (or of a later version already published) in ``language``, rendered
+        once."""
         with self._lock:
             latest = self._views.get(view.id)
             if latest is None or latest.version < view.version:
@@ -185,20 +189,22 @@ class Broker:
         rendered = self._rendered.get(view.id)
         if rendered is None or rendered.version != latest.version:
             rendered = self._rendered[view.id] = _Rendered(latest.version)
-        text = rendered.payloads.get(audience)
+        text = rendered.payloads.get((audience, language))
         if text is None:
-            text = rendered.payloads[audience] = self._render(latest, audience, rendered.memo)
+            with i18n.using(language):
+                text = rendered.payloads[audience, language] = self._render(latest, audience, rendered.memo)
         return latest.version, text
 
-    def event(self, session_id: str, audience: Audience, item: Item) -> bytes:
+    def event(self, session_id: str, audience: Audience, item: Item, language: str = i18n.SOURCE) -> bytes:
         """``item`` (from ``payload`` or a listener's queue) as an encoded event: encoded once per version and
         audience, and the same bytes sent to every listener of that audience."""
         rendered = self._rendered.get(session_id)
-        if rendered is None or rendered.version != item[0] or rendered.payloads.get(audience) is not item[1]:
+        key = (audience, language)
+        if rendered is None or rendered.version != item[0] or rendered.payloads.get(key) is not item[1]:
             return event(item)
-        encoded = rendered.events.get(audience)
+        encoded = rendered.events.get(key)
         if encoded is None:
-            encoded = rendered.events[audience] = event(item)
+            encoded = rendered.events[key] = event(item)
         return encoded
 
     def release(self, listener: Listener) -> None:
@@ -218,7 +224,7 @@ class Broker:
             if view is None or not group:
                 continue
             for listener in list(group):
-                item = self.payload(view, listener.audience)
+                item = self.payload(view, listener.audience, listener.language)
                 try:
                     listener.queue.put_nowait(item)
                 except asyncio.QueueFull:

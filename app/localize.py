@@ -13,12 +13,14 @@ reasons, with the members' names as the reader sees them.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 
 from app import i18n
 from app.domain.rules import Outcome, explain
 from app.domain.scenario import Scenario, Verdict
+from app.domain.session import SessionView
 from app.domain.text import N_
 
 # The verdicts the bundled scenarios and the editor's templates use, so a catalog has them (see rules.headline).
@@ -40,6 +42,7 @@ COMMON_VERDICTS = (
 _CACHE_SIZE = 512
 _cache: OrderedDict[tuple[int, str], tuple[Scenario, Scenario]] = OrderedDict()
 _lock = threading.Lock()
+_views: OrderedDict[tuple[str, int, str], tuple[SessionView, SessionView]] = OrderedDict()
 
 
 def member_name(scenario: Scenario, code: str, name: str, language: str) -> str:
@@ -104,3 +107,28 @@ def localized_outcome(outcome: Outcome, scenario: Scenario) -> Outcome:
         return outcome  # as decided: English, with the scenario's names
     names = {m.code: m.name for m in scenario.members}
     return outcome.model_copy(update={"explanation": explain(outcome.reasons, names, i18n.CURRENT)})
+
+
+def localized_view(view: SessionView) -> SessionView:
+    """A session's view with its scenario as the reader sees it (see ``localized``)."""
+    shown = localized(view.scenario)
+    if shown is view.scenario:
+        return view
+    key = (view.id, view.version, i18n.current())
+    with _lock:
+        hit = _views.get(key)
+        if hit is not None and hit[0] is view:
+            return hit[1]
+    names = {m.code: m.name for m in shown.members}
+    seats = tuple(dataclasses.replace(s, name=names.get(s.code, s.name)) for s in view.seats)
+    result = dataclasses.replace(view, scenario=shown, seats=seats)
+    with _lock:  # every audience of a version in one language shares it: a room of 40 phones makes it once
+        _views[key] = (view, result)
+        while len(_views) > _CACHE_SIZE:
+            _views.popitem(last=False)
+    return result
+
+
+def explained(outcome: Outcome, scenario: Scenario) -> str:
+    """For a template: ``outcome``'s explanation in the reader's language, with ``scenario``'s names as they read."""
+    return localized_outcome(outcome, localized(scenario)).explanation

@@ -34,10 +34,14 @@ from app.domain.session import (
     new_session,
 )
 from app.domain.votes import Vote
+from app.i18n import N_, gettext
 from app.live import Broker
 from app.store.notify import Notifications
 from app.store.sessions import SessionStore, now, token_hash
 from app.store.writer import JoinCodeTaken, Operation, Writer
+
+# Said to a student whose token holds no delegation (any more): English here, translated where it is raised.
+NO_DELEGATION = N_("you hold no delegation in this session (it may have been released); join again")
 
 CONTROLS = frozenset({Action.OPEN, Action.CLOSE, Action.END, Action.HIDE, Action.SHOW, Action.RESET, Action.CLEAR})
 SEATING = frozenset({Action.APPROVE, Action.REMOVE, Action.BLOCK, Action.UNBLOCK, Action.HAND})
@@ -166,7 +170,7 @@ class SessionService:
                 return self.writer.run(Operation(view.id, created=(view, "instructor", f"from scenario {scenario_id}")))
             except JoinCodeTaken:
                 continue
-        raise Conflict("could not find a free join code; try again")  # pragma: no cover - 22**6 codes
+        raise Conflict(gettext("could not find a free join code; try again"))  # pragma: no cover - 22**6 codes
 
     def control(self, session_id: str, action: Action) -> SessionView:
         """The instructor's session-wide controls: voting open or closed, votes hidden, reset, end."""
@@ -210,7 +214,7 @@ class SessionService:
             )
         member = self.seat_for_token(session_id, token)
         if member is None or token is None:
-            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+            raise Forbidden(gettext(NO_DELEGATION))
         acted = replace(deed, by=meetings.PRESIDENT if chair else member)
         return self.writer.run(
             self._operation(session_id, Action.MEETING, Role.STUDENT, Request(deed=acted), f"student:{member}", token)
@@ -221,9 +225,10 @@ class SessionService:
     ) -> tuple[Operation, str]:
         member = self.seat_for_token(session_id, token)
         if member is None or token is None:
-            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+            raise Forbidden(gettext(NO_DELEGATION))
         if claimed_member is not None and claimed_member != member:
-            raise Forbidden(f"you hold {member} and may vote only for it")
+            # Translators: %(member)s is the code of the student's delegation (USA, FRA...).
+            raise Forbidden(gettext("you hold %(member)s and may vote only for it") % {"member": member})
         request = Request(member=member, vote=vote)
         return self._operation(session_id, Action.VOTE, Role.STUDENT, request, f"student:{member}", token), member
 
@@ -294,11 +299,11 @@ class SessionService:
         """The student who casts a delegation's vote hands that role to another of its students."""
         me = self.student_for_token(session_id, token)
         if me is None or token is None or me.place is not Place.SEATED:
-            raise Forbidden("you hold no delegation in this session (it may have been released); join again")
+            raise Forbidden(gettext(NO_DELEGATION))
         request = Request(student=to)
         target = self.get(session_id).student(to)
         if target.seat != me.seat:
-            raise Forbidden("you can hand the vote only to a student of your own delegation")
+            raise Forbidden(gettext("you can hand the vote only to a student of your own delegation"))
         return self.writer.run(
             self._operation(session_id, Action.HAND, Role.STUDENT, request, f"student:{me.seat}", token)
         )

@@ -88,7 +88,8 @@
     target.scrollIntoView({ block: "center" });
   });
 
-  // The verdict's words and the Matter.
+  // The verdict's words and the Matter. A blank box reads as the plain words (data-plain, as the file
+  // would say them; its placeholder shows them in the reader's language).
   const matterShown = form.querySelector("[data-matter-shown]");
   const wordBoxes = [...form.querySelectorAll("[data-verdict]")];
   const suggestions = [...form.querySelectorAll("[data-usual-words]")];
@@ -104,7 +105,7 @@
   }
 
   function wordsNow() {
-    return Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.value.trim() || box.placeholder]));
+    return Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.value.trim() || box.dataset.plain]));
   }
 
   function same(words, other) {
@@ -112,7 +113,7 @@
   }
 
   function untouched(matter) {
-    const plain = Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.placeholder]));
+    const plain = Object.fromEntries(wordBoxes.map((box) => [box.dataset.verdict, box.dataset.plain]));
     return same(wordsNow(), plain) || same(wordsNow(), usualOf(matter));
   }
 

@@ -42,7 +42,13 @@ def main() -> None:
         if language == SOURCE:
             continue
         po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-        common = [f"--input-file={TEMPLATE.relative_to(ROOT)}", f"--output-dir={LOCALE_DIR.relative_to(ROOT)}", f"--locale={language}", f"--domain={DOMAIN}", "--no-wrap"]
+        common = [
+            f"--input-file={TEMPLATE.relative_to(ROOT)}",
+            f"--output-dir={LOCALE_DIR.relative_to(ROOT)}",
+            f"--locale={language}",
+            f"--domain={DOMAIN}",
+            "--no-wrap",
+        ]
         if po.is_file():
             pybabel("update", *common, "--no-fuzzy-matching", "--ignore-obsolete")
         else:

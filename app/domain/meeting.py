@@ -6,6 +6,10 @@ meeting after it, or refuses the act with the reason; the state (where the meeti
 question before the Council, the speakers list, the motions pending, the record) is a fold over the
 acts (``replay``), so the live view, the record and a replay after a restart come from one place.
 
+What a meeting says (the record's lines, the questions put, the reasons an act is refused) is English,
+each sentence marked for the catalog: a ``Phrase`` keeps its untranslated template and named parameters,
+so ``translated`` words it in a reader's language where it is shown.
+
 The rules, each cited in the record where it applies:
 
 - Rule 9: the first item is the adoption of the agenda. It is adopted without a vote unless a member
@@ -41,8 +45,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.errors import Conflict, Forbidden, InvalidRequest
-from app.domain.rules import Outcome, decide
+from app.domain.rules import ENGLISH, Outcome, Translator, decide
 from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario
+from app.domain.text import N_
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
@@ -55,6 +60,60 @@ DEFAULT_SPEAKING_SECONDS = 180
 MAX_ACTS = 3000
 MOTION_TEXT_MAX = 200
 PENDING_AMENDMENTS_PER_MEMBER = 3
+
+
+# What the domain says: English, keeping what a translation needs.
+
+
+class Phrase(str):
+    """A sentence the domain says, as English text that keeps its untranslated template and named parameters.
+
+    It *is* the English text (a ``str``), so whatever shows, stores, exports or compares it keeps working
+    unchanged; ``translated`` words it in a reader's language, translating the template first and filling
+    in the parameters after. A parameter that is itself a ``Phrase`` (a motion's name, "The President") is
+    translated with it; any other value (a member's name, a symbol, what someone typed, a number) goes in as
+    it is. Write one as ``Phrase(N_("%(member)s asks for the floor."), member=name)``, so that the extractor
+    finds the template; ``Phrase.ngettext`` for a sentence with a count.
+    """
+
+    __slots__ = ("n", "params", "plural", "template")
+    template: str
+    plural: str | None
+    n: int | None  # the number that chose between singular and plural
+    params: Mapping[str, object]
+
+    def __new__(cls, template: str, /, **params: object) -> Phrase:
+        return cls._made(template, None, None, params)
+
+    @classmethod
+    def ngettext(cls, singular: str, plural: str, n: int, /, **params: object) -> Phrase:
+        """A sentence whose form depends on the number ``n``. Named as gettext's own function, so that Babel's
+        extractor (which knows ``ngettext``) puts both forms in the catalog as one plural message."""
+        return cls._made(singular, plural, n, params)
+
+    @classmethod
+    def _made(cls, template: str, plural: str | None, n: int | None, params: Mapping[str, object]) -> Phrase:
+        english = ENGLISH.gettext(template) if plural is None else ENGLISH.ngettext(template, plural, n or 0)
+        phrase = str.__new__(cls, english % params if params else english)
+        phrase.template, phrase.plural, phrase.n, phrase.params = template, plural, n, dict(params)
+        return phrase
+
+    def translated(self, translate: Translator = ENGLISH) -> str:
+        if self.plural is None:
+            text = translate.gettext(self.template)
+        else:
+            text = translate.ngettext(self.template, self.plural, self.n or 0)
+        if not self.params:
+            return text
+        return text % {k: v.translated(translate) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+
+
+def translated(text: str, translate: Translator = ENGLISH) -> str:
+    """Something the domain says, in the language of ``translate`` (English by default): a ``Phrase`` is
+    translated then filled in; any other text (a sentence marked with ``N_``) is looked up whole."""
+    if isinstance(text, Phrase):
+        return text.translated(translate)
+    return translate.gettext(text) if text else text
 
 
 # The plan: what a scenario file says the meeting will take up.
@@ -118,13 +177,15 @@ class MotionKind(StrEnum):
         return self in (MotionKind.SUSPEND, MotionKind.ADJOURN)
 
 
+# Each motion by what it proposes; sentences name it with these words ("the motion to suspend the meeting").
 MOTION_WORDS = {
-    MotionKind.SUSPEND: "to suspend the meeting",
-    MotionKind.ADJOURN: "to adjourn the meeting",
-    MotionKind.ADJOURN_TO: "to adjourn the meeting to a certain day or hour",
-    MotionKind.REFER: "to refer the matter to a committee, the Secretary-General or a rapporteur",
-    MotionKind.POSTPONE: "to postpone discussion of the question",
-    MotionKind.AMEND: "to introduce an amendment",
+    # Translators: a motion of rule 33 by what it proposes, as in "X moves to suspend the meeting."
+    MotionKind.SUSPEND: Phrase(N_("to suspend the meeting")),
+    MotionKind.ADJOURN: Phrase(N_("to adjourn the meeting")),
+    MotionKind.ADJOURN_TO: Phrase(N_("to adjourn the meeting to a certain day or hour")),
+    MotionKind.REFER: Phrase(N_("to refer the matter to a committee, the Secretary-General or a rapporteur")),
+    MotionKind.POSTPONE: Phrase(N_("to postpone discussion of the question")),
+    MotionKind.AMEND: Phrase(N_("to introduce an amendment")),
 }
 
 
@@ -187,7 +248,9 @@ class Deed:
 
 @dataclass(frozen=True)
 class Question:
-    """Something put to the vote: what, under which rule, as which matter, and (once closed) the outcome."""
+    """Something put to the vote: what, under which rule, as which matter, and (once closed) the outcome.
+
+    ``text`` and ``rule`` are English (a ``Phrase`` or a sentence marked ``N_``): see ``translated``."""
 
     number: int
     kind: QuestionKind
@@ -232,7 +295,10 @@ class Speaker:
 
 @dataclass(frozen=True)
 class Entry:
-    """One line of the record: when, who, what happened, the rule applied, and the vote if there was one."""
+    """One line of the record: when, who, what happened, the rule applied, and the vote if there was one.
+
+    ``what`` and ``rule`` are English, each a ``Phrase`` or a sentence marked ``N_``: ``translated`` words them
+    in a reader's language."""
 
     at: dt.datetime
     by: str
@@ -303,13 +369,15 @@ class Meeting:
         for member in self.members:
             if member.code == code:
                 return member
-        raise InvalidRequest("member", f"no member {code!r} on this council")
+        raise InvalidRequest("member", Phrase(N_("no member %(code)r on this council"), code=code))
 
     def item(self, symbol: str) -> Item:
         for item in self.items:
             if item.symbol == symbol:
                 return item
-        raise InvalidRequest("subject", f"no draft or amendment {symbol!r} before the Council")
+        raise InvalidRequest(
+            "subject", Phrase(N_("no draft or amendment %(symbol)r before the Council"), symbol=symbol)
+        )
 
     def pending_motion(self) -> Motion | None:
         """The motion the President must put first: the highest precedence, then the first moved (rule 33)."""
@@ -376,7 +444,11 @@ def start(plan: MeetingPlan, members: Sequence[Member], at: dt.datetime, require
             Item(a.symbol, "amendment", tuple(a.sponsors), a.summary, draft=draft.symbol) for a in draft.amendments
         ]
     opening = Entry(
-        at, PRESIDENT, "The President opens the meeting: the provisional agenda is before the Council.", "rule 9"
+        at,
+        PRESIDENT,
+        N_("The President opens the meeting: the provisional agenda is before the Council."),
+        # Translators: a citation of the Provisional Rules of Procedure of the Security Council.
+        N_("rule 9"),
     )
     return Meeting(plan, tuple(members), required, Phase.AGENDA, items=tuple(items), record=(opening,))
 
@@ -401,13 +473,20 @@ def replay(
 def apply(meeting: Meeting, deed: Deed) -> Meeting:
     """The meeting after ``deed``, or ``Conflict`` (not now), ``Forbidden`` (not by whom) with the reason."""
     if meeting.ended:
-        raise Conflict("the meeting is over")
+        raise Conflict(N_("the meeting is over"))
     if deed.by != PRESIDENT and deed.by not in meeting.codes:
-        raise Forbidden(f"{deed.by!r} is neither the President nor a member of the Council")
+        raise Forbidden(Phrase(N_("%(by)r is neither the President nor a member of the Council"), by=deed.by))
     if meeting.phase is Phase.SUSPENDED and deed.act not in (Act.RESUME, Act.CLOSE_MEETING):
-        raise Conflict("the meeting is suspended: the President resumes it first")
+        raise Conflict(N_("the meeting is suspended: the President resumes it first"))
     if meeting.acts >= MAX_ACTS:
-        raise Conflict(f"this meeting has recorded {MAX_ACTS} acts, as many as it can; the President can close it")
+        raise Conflict(
+            Phrase.ngettext(
+                "this meeting has recorded %(count)d act, as many as it can; the President can close it",
+                "this meeting has recorded %(count)d acts, as many as it can; the President can close it",
+                MAX_ACTS,
+                count=MAX_ACTS,
+            )
+        )
     if deed.text is not None:
         _plain_text(deed.text)
     point = meeting.point
@@ -423,23 +502,27 @@ def _plain_text(text: str) -> None:
     for char in text:
         if char not in "\n\t" and unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             raise InvalidRequest(
-                "text", f"the text holds an invisible or control character (U+{ord(char):04X}); type it again"
+                "text",
+                Phrase(
+                    N_("the text holds an invisible or control character (U+%(code)04X); type it again"), code=ord(char)
+                ),
             )
 
 
 def _president(deed: Deed) -> None:
     if deed.by != PRESIDENT:
-        raise Forbidden("only the President may do this")
+        raise Forbidden(N_("only the President may do this"))
 
 
 def _member(deed: Deed) -> None:
     if deed.by == PRESIDENT:
-        raise Forbidden("a member does this, from their seat")
+        raise Forbidden(N_("a member does this, from their seat"))
 
 
-def _no_vote_under_way(meeting: Meeting, what: str) -> None:
+def _no_vote_under_way(meeting: Meeting, refused: str) -> None:
+    """Refuse with ``refused`` ("a vote is under way; ... waits until it is over") while a vote is under way."""
     if meeting.question is not None:
-        raise Conflict(f"a vote is under way; {what} waits until it is over")
+        raise Conflict(refused)
 
 
 def _log(
@@ -449,7 +532,9 @@ def _log(
 
 
 def _who(meeting: Meeting, code: str) -> str:
-    return "The President" if code == PRESIDENT else meeting.member(code).name
+    """Who did something, as a record line names them: the member's name, or the President."""
+    # Translators: the subject of a sentence in the record, as in "The President gives the floor to France."
+    return Phrase(N_("The President")) if code == PRESIDENT else meeting.member(code).name
 
 
 # What is proposed without a vote: the agenda, an invitation, a request for separate votes.
@@ -472,23 +557,23 @@ def _objection(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     what = _without_vote(meeting)
     if what is None:
-        raise Conflict("nothing is proposed without a vote just now")
+        raise Conflict(N_("nothing is proposed without a vote just now"))
     if what == "separate":
         assert meeting.separate_asked is not None
         draft, _, _ = meeting.separate_asked
         if deed.by not in meeting.item(draft).sponsors:
-            raise Forbidden("only a sponsor of the draft can object to voting its parts separately (rule 32)")
+            raise Forbidden(N_("only a sponsor of the draft can object to voting its parts separately (rule 32)"))
     if deed.by in meeting.objectors:
-        raise Conflict(f"{meeting.member(deed.by).name} has already objected")
-    text = {
-        "agenda": "objects to the adoption of the agenda",
-        "invitation": "objects to the invitation",
-        "separate": "objects, as a sponsor, to voting parts of the draft separately",
+        raise Conflict(Phrase(N_("%(member)s has already objected"), member=meeting.member(deed.by).name))
+    template = {
+        "agenda": N_("%(member)s objects to the adoption of the agenda."),
+        "invitation": N_("%(member)s objects to the invitation."),
+        "separate": N_("%(member)s objects, as a sponsor, to voting parts of the draft separately."),
     }[what]
     return replace(
         meeting,
         objectors=(*meeting.objectors, deed.by),
-        record=_log(meeting, deed, f"{_who(meeting, deed.by)} {text}."),
+        record=_log(meeting, deed, Phrase(template, member=_who(meeting, deed.by))),
     )
 
 
@@ -496,27 +581,36 @@ def _no_objection(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     what = _without_vote(meeting)
     if what is None:
-        raise Conflict("nothing is proposed without a vote just now")
+        raise Conflict(N_("nothing is proposed without a vote just now"))
     if meeting.objectors:
         names = ", ".join(meeting.member(c).name for c in meeting.objectors)
-        raise Conflict(f"{names} objected: the question must be put to the vote")
+        raise Conflict(
+            Phrase.ngettext(
+                "%(members)s objected: the question must be put to the vote",
+                "%(members)s objected: the question must be put to the vote",
+                len(meeting.objectors),
+                members=names,
+            )
+        )
     if what == "agenda":
-        return _agenda_adopted(meeting, deed, "The agenda is adopted without objection.", None)
+        return _agenda_adopted(meeting, deed, N_("The agenda is adopted without objection."), None)
     if what == "invitation":
         invitation = meeting.plan.invitations[meeting.invitation]
-        return _invitation_settled(meeting, deed, True, None, f"{invitation.who} is invited without objection.")
+        invited = Phrase(N_("%(who)s is invited without objection."), who=invitation.who)
+        return _invitation_settled(meeting, deed, True, None, invited)
     assert meeting.separate_asked is not None
     return _separate_settled(meeting, deed, True, None)
 
 
 def _agenda_adopted(meeting: Meeting, deed: Deed, what: str, question: Question | None) -> Meeting:
     phase = Phase.INVITATIONS if meeting.plan.invitations else Phase.DEBATE
-    return replace(meeting, phase=phase, objectors=(), record=_log(meeting, deed, what, "rule 9", question))
+    return replace(meeting, phase=phase, objectors=(), record=_log(meeting, deed, what, N_("rule 9"), question))
 
 
 def _invitation_settled(meeting: Meeting, deed: Deed, invited: bool, question: Question | None, what: str) -> Meeting:
     invitation = meeting.plan.invitations[meeting.invitation]
-    rule = "rule 37; Arts. 31 and 32" if invitation.rule == 37 else "rule 39"
+    # Translators: rule 37 of the rules of procedure and Articles 31 and 32 of the Charter.
+    rule = N_("rule 37; Arts. 31 and 32") if invitation.rule == 37 else N_("rule 39")
     after = replace(
         meeting,
         invitation=meeting.invitation + 1,
@@ -532,10 +626,12 @@ def _invitation_settled(meeting: Meeting, deed: Deed, invited: bool, question: Q
 def _separate_settled(meeting: Meeting, deed: Deed, granted: bool, question: Question | None) -> Meeting:
     assert meeting.separate_asked is not None
     draft, paragraph, by = meeting.separate_asked
-    what = (
-        f"Paragraph {paragraph} of {draft} will be voted on separately."
+    what = Phrase(
+        N_("Paragraph %(paragraph)s of %(draft)s will be voted on separately.")
         if granted
-        else f"The request to vote paragraph {paragraph} of {draft} separately is rejected."
+        else N_("The request to vote paragraph %(paragraph)s of %(draft)s separately is rejected."),
+        paragraph=paragraph,
+        draft=draft,
     )
     separate = (*meeting.separate, (draft, paragraph, by)) if granted else meeting.separate
     return replace(
@@ -543,7 +639,7 @@ def _separate_settled(meeting: Meeting, deed: Deed, granted: bool, question: Que
         separate=separate,
         separate_asked=None,
         objectors=(),
-        record=_log(meeting, deed, what, "rule 32", question),
+        record=_log(meeting, deed, what, N_("rule 32"), question),
     )
 
 
@@ -554,18 +650,19 @@ def _put(meeting: Meeting, deed: Deed) -> Meeting:
     """The President puts the question the state calls for: a contested step, the motion of highest
     precedence, a challenged ruling, or (in the voting phase) the next draft, amendment or part."""
     _president(deed)
-    _no_vote_under_way(meeting, "another vote")
+    _no_vote_under_way(meeting, N_("a vote is under way; another vote waits until it is over"))
     if meeting.point is not None and meeting.point.ruling is None:
-        raise Conflict("a point of order is before the President: rule on it first (rule 30)")
+        raise Conflict(N_("a point of order is before the President: rule on it first (rule 30)"))
     question = _next_question(meeting, deed)
     if question is None:
-        raise Conflict("there is no question to put to the vote just now")
-    return replace(
-        meeting,
-        question=question,
-        speaker=None,
-        record=_log(meeting, deed, f"The President puts to the vote: {question.text}", question.rule),
-    )
+        raise Conflict(N_("there is no question to put to the vote just now"))
+    put = Phrase(N_("The President puts to the vote: %(question)s"), question=_phrase(question.text))
+    return replace(meeting, question=question, speaker=None, record=_log(meeting, deed, put, question.rule))
+
+
+def _phrase(text: str) -> Phrase:
+    """A sentence marked ``N_`` as a ``Phrase``, so that it is translated where it fills a placeholder."""
+    return text if isinstance(text, Phrase) else Phrase(text)
 
 
 def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
@@ -584,33 +681,49 @@ def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
     if meeting.point is not None and meeting.point.ruling is not None and meeting.challengers:
         return q(
             QuestionKind.CHALLENGE,
-            f'the challenge to the President\'s ruling ("{meeting.point.ruling}"): shall it be overruled?',
-            "rule 30; Art. 27(2)",
+            Phrase(
+                N_('the challenge to the President\'s ruling ("%(ruling)s"): shall it be overruled?'),
+                ruling=meeting.point.ruling,
+            ),
+            N_("rule 30; Art. 27(2)"),
         )
     what = _without_vote(meeting)
     if what is not None:
         if not meeting.objectors:
-            raise Conflict("nobody has objected: the President declares it agreed without a vote")
+            raise Conflict(N_("nobody has objected: the President declares it agreed without a vote"))
         if what == "agenda":
-            return q(QuestionKind.AGENDA, "the adoption of the provisional agenda", "rule 9; Art. 27(2)")
+            return q(QuestionKind.AGENDA, N_("the adoption of the provisional agenda"), N_("rule 9; Art. 27(2)"))
         if what == "invitation":
             invitation = meeting.plan.invitations[meeting.invitation]
-            rule = "rule 37; Arts. 31, 32 and 27(2)" if invitation.rule == 37 else "rule 39; Art. 27(2)"
-            return q(QuestionKind.INVITATION, f"the invitation of {invitation.who}", rule)
+            rule = N_("rule 37; Arts. 31, 32 and 27(2)") if invitation.rule == 37 else N_("rule 39; Art. 27(2)")
+            return q(QuestionKind.INVITATION, Phrase(N_("the invitation of %(who)s"), who=invitation.who), rule)
         assert meeting.separate_asked is not None
         draft, paragraph, _ = meeting.separate_asked
         return q(
             QuestionKind.SEPARATE_REQUEST,
-            f"the request to vote paragraph {paragraph} of {draft} separately",
-            "rule 32; Art. 27(2)",
+            Phrase(
+                N_("the request to vote paragraph %(paragraph)s of %(draft)s separately"),
+                paragraph=paragraph,
+                draft=draft,
+            ),
+            N_("rule 32; Art. 27(2)"),
         )
     motion = meeting.pending_motion()
     if motion is not None:
-        words = MOTION_WORDS[motion.kind] + (f" ({motion.text})" if motion.text else "")
+        mover = meeting.member(motion.by).name
         return q(
             QuestionKind.MOTION,
-            f"the motion {words}, moved by {meeting.member(motion.by).name}",
-            f"rule 33({motion.kind.precedence}); Art. 27(2)",
+            Phrase(
+                N_("the motion %(motion)s (%(text)s), moved by %(member)s"),
+                motion=MOTION_WORDS[motion.kind],
+                text=motion.text,
+                member=mover,
+            )
+            if motion.text
+            else Phrase(
+                N_("the motion %(motion)s, moved by %(member)s"), motion=MOTION_WORDS[motion.kind], member=mover
+            ),
+            Phrase(N_("rule 33(%(number)d); Art. 27(2)"), number=motion.kind.precedence),
             subject=motion.id,
         )
     if meeting.phase is Phase.VOTING:
@@ -621,8 +734,8 @@ def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
         if kind is QuestionKind.PRELIMINARY:
             return q(
                 kind,
-                f"the preliminary question: is the vote on {subject} a procedural matter?",
-                "Art. 27(3): the preliminary question is itself substantive",
+                Phrase(N_("the preliminary question: is the vote on %(draft)s a procedural matter?"), draft=subject),
+                N_("Art. 27(3): the preliminary question is itself substantive"),
                 Matter.SUBSTANTIVE,
                 subject,
             )
@@ -630,8 +743,8 @@ def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
             amendment = meeting.item(subject)
             return q(
                 kind,
-                f"the amendment {subject} to {amendment.draft}",
-                "rules 31 and 36",
+                Phrase(N_("the amendment %(amendment)s to %(draft)s"), amendment=subject, draft=amendment.draft),
+                N_("rules 31 and 36"),
                 meeting.matter_for(amendment.draft or ""),
                 subject,
             )
@@ -639,21 +752,22 @@ def _next_question(meeting: Meeting, deed: Deed) -> Question | None:
             drafted, part = subject.split("#")
             return q(
                 kind,
-                f"paragraph {part} of {drafted}, voted separately",
-                "rule 32",
+                Phrase(N_("paragraph %(paragraph)s of %(draft)s, voted separately"), paragraph=part, draft=drafted),
+                N_("rule 32"),
                 meeting.matter_for(drafted),
                 subject,
             )
-        return q(kind, f"the draft resolution {subject}", "rule 32", meeting.matter_for(subject), subject)
+        drafted_text = Phrase(N_("the draft resolution %(draft)s"), draft=subject)
+        return q(kind, drafted_text, N_("rule 32"), meeting.matter_for(subject), subject)
     return None
 
 
 def _vote(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     if meeting.question is None:
-        raise Conflict("no question is being voted on")
+        raise Conflict(N_("no question is being voted on"))
     if deed.vote is None or deed.vote is Vote.UNDECIDED:
-        raise InvalidRequest("vote", "a member votes yes, no or abstains")
+        raise InvalidRequest("vote", N_("a member votes yes, no or abstains"))
     votes = dict(meeting.question.votes) | {deed.by: deed.vote}
     return replace(meeting, question=replace(meeting.question, votes=votes))
 
@@ -663,7 +777,7 @@ def _close_vote(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     question = meeting.question
     if question is None:
-        raise Conflict("no question is being voted on")
+        raise Conflict(N_("no question is being voted on"))
     votes = {m.code: question.votes.get(m.code, Vote.NOT_PARTICIPATING) for m in meeting.members}
     outcome = decide(meeting.members, votes, question.matter, meeting.required, question.chapter)
     closed = replace(question, votes=votes, outcome=outcome, closed_at=deed.at)
@@ -671,35 +785,52 @@ def _close_vote(meeting: Meeting, deed: Deed) -> Meeting:
     return _EFFECTS[closed.kind](after, deed, closed)
 
 
-def _tally(question: Question) -> str:
+def _result(question: Question, adopted: str, rejected: str, vetoed: str | None = None, **params: object) -> Phrase:
+    """The record's sentence for a vote's result: ``adopted``, ``rejected``, or ``vetoed`` when a permanent
+    member's "no" defeated it (a procedural question, never vetoed, needs none); each a whole template that
+    gives the votes as ``%(yes)d``, ``%(no)d`` and ``%(abstain)d``."""
+    assert question.outcome is not None
+    if question.outcome.vetoed_by and vetoed is not None:
+        return _counted(question, vetoed, **params)
+    return _counted(question, adopted if question.adopted else rejected, **params)
+
+
+def _counted(question: Question, template: str, **params: object) -> Phrase:
+    """``template``, a whole sentence that gives the votes as ``%(yes)d``, ``%(no)d`` and ``%(abstain)d``, for
+    ``question``."""
     assert question.outcome is not None
     c = question.outcome.counts
-    return f"{c.yes} in favour, {c.no} against, {c.abstain} abstaining"
-
-
-def _result_words(question: Question) -> str:
-    """ "adopted (9 in favour, ...)", or on a veto "not adopted (...), a permanent member voting against"."""
-    if question.outcome is not None and question.outcome.vetoed_by:
-        return f"not adopted ({_tally(question)}), a permanent member voting against"
-    return f"{'adopted' if question.adopted else 'not adopted'} ({_tally(question)})"
+    return Phrase(template, yes=c.yes, no=c.no, abstain=c.abstain, **params)
 
 
 def _agenda_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
+    what = _result(
+        question,
+        N_("The agenda is adopted by vote: adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        N_(
+            "The agenda is not adopted: not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining). "
+            "The meeting does not convene."
+        ),
+    )
     if question.adopted:
-        return _agenda_adopted(meeting, deed, f"The agenda is adopted by vote: {_result_words(question)}.", question)
-    what = f"The agenda is not adopted: {_result_words(question)}. The meeting does not convene."
+        return _agenda_adopted(meeting, deed, what, question)
     return replace(
         meeting,
         phase=Phase.NOT_CONVENED,
         objectors=(),
-        record=_log(meeting, deed, what, "rule 9; Art. 27(2)", question),
+        record=_log(meeting, deed, what, N_("rule 9; Art. 27(2)"), question),
     )
 
 
 def _invitation_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
     who = meeting.plan.invitations[meeting.invitation].who
-    words = "is invited" if question.adopted else "is not invited"
-    return _invitation_settled(meeting, deed, question.adopted, question, f"{who} {words}: {_result_words(question)}.")
+    what = _result(
+        question,
+        N_("%(who)s is invited: adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        N_("%(who)s is not invited: not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        who=who,
+    )
+    return _invitation_settled(meeting, deed, question.adopted, question, what)
 
 
 def _separate_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
@@ -708,36 +839,85 @@ def _separate_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting
 
 def _challenge_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
     assert meeting.point is not None
-    if question.adopted:
-        what = f"The President's ruling is overruled: {_result_words(question)}."
-    else:
-        what = f"The President's ruling stands: the challenge is {_result_words(question)}; a ruling stands unless overruled."
-    return replace(meeting, point=None, challengers=(), record=_log(meeting, deed, what, "rule 30", question))
+    what = _result(
+        question,
+        N_("The President's ruling is overruled: adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        N_(
+            "The President's ruling stands: the challenge is not adopted (%(yes)d in favour, %(no)d against, "
+            "%(abstain)d abstaining); a ruling stands unless overruled."
+        ),
+    )
+    return replace(meeting, point=None, challengers=(), record=_log(meeting, deed, what, N_("rule 30"), question))
 
 
+# What a motion carried does, and the record's sentence for it: the motions that take a day, an hour or an
+# addressee (``%(text)s``) always have one, the two decided without debate never do.
 MOTION_EFFECTS = {
-    MotionKind.SUSPEND: (Phase.SUSPENDED, "The meeting is suspended."),
-    MotionKind.ADJOURN: (Phase.ADJOURNED, "The meeting is adjourned."),
-    MotionKind.ADJOURN_TO: (Phase.ADJOURNED, "The meeting is adjourned"),
-    MotionKind.REFER: (Phase.CLOSED, "The matter is referred"),
-    MotionKind.POSTPONE: (Phase.CLOSED, "Discussion of the question is postponed"),
+    MotionKind.SUSPEND: (
+        Phase.SUSPENDED,
+        N_(
+            "The meeting is suspended: the motion is carried, "
+            "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+        ),
+    ),
+    MotionKind.ADJOURN: (
+        Phase.ADJOURNED,
+        N_(
+            "The meeting is adjourned: the motion is carried, "
+            "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+        ),
+    ),
+    MotionKind.ADJOURN_TO: (
+        Phase.ADJOURNED,
+        N_(
+            "The meeting is adjourned (%(text)s): the motion is carried, "
+            "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+        ),
+    ),
+    MotionKind.REFER: (
+        Phase.CLOSED,
+        N_(
+            "The matter is referred (%(text)s): the motion is carried, "
+            "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+        ),
+    ),
+    MotionKind.POSTPONE: (
+        Phase.CLOSED,
+        N_(
+            "Discussion of the question is postponed (%(text)s): the motion is carried, "
+            "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+        ),
+    ),
 }
 
 
 def _motion_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
     motion = next(m for m in meeting.motions if m.id == question.subject)
     rest = tuple(m for m in meeting.motions if m.id != motion.id)
-    rule = f"rule 33({motion.kind.precedence})"
+    rule = Phrase(N_("rule 33(%(number)d)"), number=motion.kind.precedence)
     if not question.adopted:
-        what = f"The motion {MOTION_WORDS[motion.kind]} is not carried: {_result_words(question)}."
+        what = _counted(
+            question,
+            N_(
+                "The motion %(motion)s is not carried: "
+                "not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+            ),
+            motion=MOTION_WORDS[motion.kind],
+        )
         return replace(meeting, motions=rest, record=_log(meeting, deed, what, rule, question))
     if motion.kind is MotionKind.AMEND:
-        what = f"The motion {MOTION_WORDS[motion.kind]} is carried: {_result_words(question)}. The amendment is before the Council."
+        what = _counted(
+            question,
+            N_(
+                "The motion to introduce an amendment is carried: "
+                "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining). "
+                "The amendment is before the Council."
+            ),
+        )
         items = tuple(replace(i, accepted=True) if i.symbol == motion.text else i for i in meeting.items)
         return replace(meeting, motions=rest, items=items, record=_log(meeting, deed, what, rule, question))
-    phase, words = MOTION_EFFECTS[motion.kind]
-    detail = f" ({motion.text})" if motion.text and motion.kind is not MotionKind.SUSPEND else ""
-    what = f"{words}{detail}: the motion is carried, {_result_words(question)}."
+    phase, carried = MOTION_EFFECTS[motion.kind]
+    what = _counted(question, carried, text=motion.text)
     # Adjourning or postponing ends the meeting on this item: the motions still pending lapse with it.
     pending = rest if phase is Phase.SUSPENDED else ()
     return replace(
@@ -753,36 +933,87 @@ def _motion_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
 def _preliminary_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
     symbol = question.subject or ""
     matter = Matter.PROCEDURAL if question.adopted else Matter.SUBSTANTIVE
-    if question.adopted:
-        what = f"The preliminary question is {_result_words(question)}: {_named(symbol)} will be voted as a procedural matter."
-    else:
-        what = (
-            f"The preliminary question is {_result_words(question)}: {_named(symbol)} will be voted as a substantive "
-            'matter, where a permanent member\'s negative vote is a veto (the "double veto").'
-        )
+    what = _result(
+        question,
+        N_(
+            "The preliminary question is adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining): "
+            "%(draft)s will be voted as a procedural matter."
+        ),
+        N_(
+            "The preliminary question is not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining): "
+            "%(draft)s will be voted as a substantive matter, where a permanent member's negative vote is a veto "
+            '(the "double veto").'
+        ),
+        N_(
+            "The preliminary question is not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining), "
+            "a permanent member voting against: %(draft)s will be voted as a substantive matter, where a permanent "
+            'member\'s negative vote is a veto (the "double veto").'
+        ),
+        draft=_named(symbol),
+    )
     return replace(
         meeting,
         matter_of=dict(meeting.matter_of) | {symbol: matter},
-        record=_log(meeting, deed, what, "Art. 27(3)", question),
+        record=_log(meeting, deed, what, N_("Art. 27(3)"), question),
     )
 
 
 def _item_voted(meeting: Meeting, deed: Deed, question: Question) -> Meeting:
     symbol = question.subject or ""
     kind = question.kind
-    rule = "Art. 27(2)" if question.matter is Matter.PROCEDURAL else "Art. 27(3)"
+    procedural = question.matter is Matter.PROCEDURAL
+    # Translators: a citation of Article 27, paragraph 2 (or 3), of the Charter of the United Nations.
+    rule = N_("Art. 27(2)") if procedural else N_("Art. 27(3)")
     if kind is QuestionKind.PART:
         draft, paragraph = symbol.split("#")
-        words = "is retained" if question.adopted else "is deleted from the draft"
-        what = f"Paragraph {paragraph} of {draft} {words}: {_result_words(question)}."
-        return replace(meeting, record=_log(meeting, deed, what, f"rule 32; {rule}", question))
+        what = _result(
+            question,
+            N_(
+                "Paragraph %(paragraph)s of %(draft)s is retained: "
+                "adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+            ),
+            N_(
+                "Paragraph %(paragraph)s of %(draft)s is deleted from the draft: "
+                "not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."
+            ),
+            N_(
+                "Paragraph %(paragraph)s of %(draft)s is deleted from the draft: "
+                "not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining), "
+                "a permanent member voting against."
+            ),
+            paragraph=paragraph,
+            draft=draft,
+        )
+        part_rule = N_("rule 32; Art. 27(2)") if procedural else N_("rule 32; Art. 27(3)")
+        return replace(meeting, record=_log(meeting, deed, what, part_rule, question))
     status = ItemStatus.ADOPTED if question.adopted else ItemStatus.NOT_ADOPTED
     items = tuple(replace(i, status=status) if i.symbol == symbol else i for i in meeting.items)
-    noun = f"The amendment {symbol}" if kind is QuestionKind.AMENDMENT else _capital(_named(symbol))
-    what = f"{noun} is {_result_words(question)}."
+    # Translators: the subject of a sentence, as in "The amendment S/2026/100/A1 is adopted (...)."
+    noun = (
+        Phrase(N_("The amendment %(symbol)s"), symbol=symbol)
+        if kind is QuestionKind.AMENDMENT
+        else _named(symbol, True)
+    )
+    what = _result(
+        question,
+        N_("%(item)s is adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        N_("%(item)s is not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining)."),
+        item=noun,
+    )
     if question.outcome is not None and question.outcome.vetoed_by:
-        names = ", ".join(meeting.member(c).name for c in question.outcome.vetoed_by)
-        what = f"{noun} is not adopted ({_tally(question)}), owing to the negative vote of {names}: a veto."
+        vetoers, c = question.outcome.vetoed_by, question.outcome.counts
+        what = Phrase.ngettext(
+            "%(item)s is not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining), "
+            "owing to the negative vote of %(members)s: a veto.",
+            "%(item)s is not adopted (%(yes)d in favour, %(no)d against, %(abstain)d abstaining), "
+            "owing to the negative vote of %(members)s: a veto.",
+            len(vetoers),
+            item=noun,
+            yes=c.yes,
+            no=c.no,
+            abstain=c.abstain,
+            members=", ".join(meeting.member(code).name for code in vetoers),
+        )
     return replace(meeting, items=items, record=_log(meeting, deed, what, rule, question))
 
 
@@ -804,49 +1035,49 @@ _EFFECTS = {
 
 def _no_point_waiting(meeting: Meeting) -> None:
     if meeting.point is not None and meeting.point.ruling is None:
-        raise Conflict("a point of order is before the President: rule on it first (rule 30)")
+        raise Conflict(N_("a point of order is before the President: rule on it first (rule 30)"))
 
 
 def _proceed(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
-    _no_vote_under_way(meeting, "moving on")
+    _no_vote_under_way(meeting, N_("a vote is under way; moving on waits until it is over"))
     _no_point_waiting(meeting)
     if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
-        raise Conflict("settle the agenda and the invitations first: with or without objection")
+        raise Conflict(N_("settle the agenda and the invitations first: with or without objection"))
     if meeting.phase is Phase.SUSPENDED:
-        raise Conflict("the meeting is suspended: resume it first")
+        raise Conflict(N_("the meeting is suspended: resume it first"))
     if meeting.phase is Phase.DEBATE:
         if not any(i.kind == "draft" and i.status is ItemStatus.PENDING for i in meeting.items):
-            raise Conflict("no draft is before the Council; the President can close the meeting")
+            raise Conflict(N_("no draft is before the Council; the President can close the meeting"))
         return replace(
             meeting,
             phase=Phase.VOTING,
             speaker=None,
-            record=_log(meeting, deed, "The Council proceeds to the vote.", "rule 32"),
+            record=_log(meeting, deed, N_("The Council proceeds to the vote."), N_("rule 32")),
         )
-    raise Conflict("the Council is already voting: put the next question, or close the meeting")
+    raise Conflict(N_("the Council is already voting: put the next question, or close the meeting"))
 
 
 def _resume(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     if meeting.phase is not Phase.SUSPENDED:
-        raise Conflict("the meeting is not suspended")
+        raise Conflict(N_("the meeting is not suspended"))
     return replace(
         meeting,
         phase=meeting.resume_to or Phase.DEBATE,
         resume_to=None,
-        record=_log(meeting, deed, "The meeting resumes."),
+        record=_log(meeting, deed, N_("The meeting resumes.")),
     )
 
 
 def _close_meeting(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
-    _no_vote_under_way(meeting, "closing the meeting")
+    _no_vote_under_way(meeting, N_("a vote is under way; closing the meeting waits until it is over"))
     _no_point_waiting(meeting)
     if meeting.phase in (Phase.AGENDA, Phase.INVITATIONS):
-        raise Conflict("the agenda and the invitations are not settled yet")
+        raise Conflict(N_("the agenda and the invitations are not settled yet"))
     return replace(
-        meeting, phase=Phase.CLOSED, speaker=None, motions=(), record=_log(meeting, deed, "The meeting rises.")
+        meeting, phase=Phase.CLOSED, speaker=None, motions=(), record=_log(meeting, deed, N_("The meeting rises."))
     )
 
 
@@ -856,66 +1087,79 @@ def _close_meeting(meeting: Meeting, deed: Deed) -> Meeting:
 def _request_floor(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
-        raise Conflict("the speakers list opens with the debate")
+        raise Conflict(N_("the speakers list opens with the debate"))
     if deed.by in meeting.speakers or (meeting.speaker is not None and meeting.speaker.member == deed.by):
-        raise Conflict(f"{meeting.member(deed.by).name} is already on the speakers list")
-    what = f"{_who(meeting, deed.by)} asks for the floor."
-    return replace(meeting, speakers=(*meeting.speakers, deed.by), record=_log(meeting, deed, what, "rule 27"))
+        raise Conflict(Phrase(N_("%(member)s is already on the speakers list"), member=meeting.member(deed.by).name))
+    what = Phrase(N_("%(member)s asks for the floor."), member=_who(meeting, deed.by))
+    return replace(meeting, speakers=(*meeting.speakers, deed.by), record=_log(meeting, deed, what, N_("rule 27")))
 
 
 def _next_speaker(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
-    _no_vote_under_way(meeting, "the debate")
+    _no_vote_under_way(meeting, N_("a vote is under way; the debate waits until it is over"))
     urgent = meeting.pending_motion()
     if urgent is not None and urgent.kind.without_debate:
         raise Conflict(
-            f"the motion {MOTION_WORDS[urgent.kind]} is decided without debate: put it to the vote first (rule 33)"
+            Phrase(
+                N_("the motion %(motion)s is decided without debate: put it to the vote first (rule 33)"),
+                motion=MOTION_WORDS[urgent.kind],
+            )
         )
     if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
-        raise Conflict("the debate has not begun")
+        raise Conflict(N_("the debate has not begun"))
     if not meeting.speakers:
-        raise Conflict("nobody is on the speakers list")
+        raise Conflict(N_("nobody is on the speakers list"))
     first, *rest = meeting.speakers
     speaker = Speaker(first, deed.at, meeting.plan.speaking_seconds)
-    what = f"The President gives the floor to {_who(meeting, first)}."
-    return replace(meeting, speaker=speaker, speakers=tuple(rest), record=_log(meeting, deed, what, "rule 27"))
+    what = Phrase(N_("The President gives the floor to %(member)s."), member=_who(meeting, first))
+    return replace(meeting, speaker=speaker, speakers=tuple(rest), record=_log(meeting, deed, what, N_("rule 27")))
 
 
 def _extend(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     if meeting.speaker is None:
-        raise Conflict("nobody has the floor")
+        raise Conflict(N_("nobody has the floor"))
     seconds = deed.seconds or 0
     if not 1 <= seconds <= 3600:
-        raise InvalidRequest("seconds", "an extension is 1 to 3,600 seconds")
+        raise InvalidRequest("seconds", N_("an extension is 1 to 3,600 seconds"))
     speaker = replace(meeting.speaker, seconds=meeting.speaker.seconds + seconds)
     return replace(
         meeting,
         speaker=speaker,
         record=_log(
-            meeting, deed, f"The President extends the time of {_who(meeting, speaker.member)} by {seconds} seconds."
+            meeting,
+            deed,
+            Phrase.ngettext(
+                "The President extends the time of %(member)s by %(seconds)d seconds.",
+                "The President extends the time of %(member)s by %(seconds)d seconds.",
+                seconds,
+                member=_who(meeting, speaker.member),
+                seconds=seconds,
+            ),
         ),
     )
 
 
 def _yield(meeting: Meeting, deed: Deed) -> Meeting:
     if meeting.speaker is None:
-        raise Conflict("nobody has the floor")
+        raise Conflict(N_("nobody has the floor"))
     if deed.by not in (PRESIDENT, meeting.speaker.member):
-        raise Forbidden("only the speaker or the President ends a speech")
-    what = f"{_who(meeting, meeting.speaker.member)} yields the floor."
-    return replace(meeting, speaker=None, record=_log(meeting, deed, what, "rule 27"))
+        raise Forbidden(N_("only the speaker or the President ends a speech"))
+    what = Phrase(N_("%(member)s yields the floor."), member=_who(meeting, meeting.speaker.member))
+    return replace(meeting, speaker=None, record=_log(meeting, deed, what, N_("rule 27")))
 
 
 def _skip(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     if deed.subject not in meeting.speakers:
-        raise Conflict("that member is not on the speakers list")
+        raise Conflict(N_("that member is not on the speakers list"))
     speakers = tuple(c for c in meeting.speakers if c != deed.subject)
     return replace(
         meeting,
         speakers=speakers,
-        record=_log(meeting, deed, f"{_who(meeting, deed.subject)} is taken off the speakers list."),
+        record=_log(
+            meeting, deed, Phrase(N_("%(member)s is taken off the speakers list."), member=_who(meeting, deed.subject))
+        ),
     )
 
 
@@ -924,39 +1168,53 @@ def _skip(meeting: Meeting, deed: Deed) -> Meeting:
 
 def _move(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
-    _no_vote_under_way(meeting, "a motion")
+    _no_vote_under_way(meeting, N_("a vote is under way; a motion waits until it is over"))
     if deed.motion is None:
-        raise InvalidRequest("motion", f"say which motion: {', '.join(m.value for m in MotionKind)}")
+        motions = ", ".join(m.value for m in MotionKind)
+        raise InvalidRequest("motion", Phrase(N_("say which motion: %(motions)s"), motions=motions))
     if meeting.phase is Phase.SUSPENDED:
-        raise Conflict("the meeting is suspended")
+        raise Conflict(N_("the meeting is suspended"))
     if deed.motion is MotionKind.AMEND:
         amendment = meeting.item(deed.text or "")
         if amendment.kind != "amendment" or amendment.accepted or amendment.status is not ItemStatus.PENDING:
             raise Conflict(
-                "a motion to introduce an amendment names an amendment submitted and not yet before the Council"
+                N_("a motion to introduce an amendment names an amendment submitted and not yet before the Council")
             )
     if deed.motion in (MotionKind.ADJOURN_TO, MotionKind.POSTPONE, MotionKind.REFER) and not deed.text:
-        raise InvalidRequest("text", "say to what day or hour, or to whom")
+        raise InvalidRequest("text", N_("say to what day or hour, or to whom"))
     if deed.text and len(deed.text) > MOTION_TEXT_MAX:
         raise InvalidRequest(
-            "text", f"a motion says its day, hour or addressee in at most {MOTION_TEXT_MAX} characters"
+            "text",
+            Phrase.ngettext(
+                "a motion says its day, hour or addressee in at most %(count)d character",
+                "a motion says its day, hour or addressee in at most %(count)d characters",
+                MOTION_TEXT_MAX,
+                count=MOTION_TEXT_MAX,
+            ),
         )
     if not deed.motion.without_debate and meeting.phase is Phase.AGENDA:
-        raise Conflict("the Council first adopts its agenda; only a motion to suspend or adjourn comes before that")
+        raise Conflict(N_("the Council first adopts its agenda; only a motion to suspend or adjourn comes before that"))
     if any(m.by == deed.by for m in meeting.motions):
         raise Conflict(
-            f"{meeting.member(deed.by).name} already has a motion pending: it is voted on, or withdrawn, first"
+            Phrase(
+                N_("%(member)s already has a motion pending: it is voted on, or withdrawn, first"),
+                member=meeting.member(deed.by).name,
+            )
         )
     if deed.motion.without_debate and any(m.kind is deed.motion for m in meeting.motions):
-        raise Conflict("the same motion is already before the Council")
+        raise Conflict(N_("the same motion is already before the Council"))
     text = None if deed.motion.without_debate else deed.text
     motion = Motion(f"M{meeting.acts + 1}", deed.motion, deed.by, deed.at, text)
-    words = MOTION_WORDS[deed.motion] + (f" ({text})" if text else "")
-    what = f"{_who(meeting, deed.by)} moves {words}."
+    who, words = _who(meeting, deed.by), MOTION_WORDS[deed.motion]
+    what = (
+        Phrase(N_("%(member)s moves %(motion)s (%(text)s)."), member=who, motion=words, text=text)
+        if text
+        else Phrase(N_("%(member)s moves %(motion)s."), member=who, motion=words)
+    )
     return replace(
         meeting,
         motions=(*meeting.motions, motion),
-        record=_log(meeting, deed, what, f"rule 33({deed.motion.precedence})"),
+        record=_log(meeting, deed, what, Phrase(N_("rule 33(%(number)d)"), number=deed.motion.precedence)),
     )
 
 
@@ -964,26 +1222,30 @@ def _withdraw(meeting: Meeting, deed: Deed) -> Meeting:
     """A motion by its mover, a draft or an amendment by a sponsor, while it has not been voted on (rule 35)."""
     subject = deed.subject or ""
     if meeting.question is not None and subject in _concerned(meeting, meeting.question):
-        raise Conflict("it is being voted on: too late to withdraw it")
+        raise Conflict(N_("it is being voted on: too late to withdraw it"))
     motion = next((m for m in meeting.motions if m.id == subject), None)
     if motion is not None:
         if deed.by != motion.by:
-            raise Forbidden("only its mover can withdraw a motion")
-        what = f"{_who(meeting, deed.by)} withdraws the motion {MOTION_WORDS[motion.kind]}."
+            raise Forbidden(N_("only its mover can withdraw a motion"))
+        what = Phrase(
+            N_("%(member)s withdraws the motion %(motion)s."),
+            member=_who(meeting, deed.by),
+            motion=MOTION_WORDS[motion.kind],
+        )
         return replace(
             meeting,
             motions=tuple(m for m in meeting.motions if m.id != subject),
-            record=_log(meeting, deed, what, "rule 35"),
+            record=_log(meeting, deed, what, N_("rule 35")),
         )
     item = meeting.item(subject)
     if deed.by not in item.sponsors:
-        raise Forbidden("only a sponsor can withdraw it")
+        raise Forbidden(N_("only a sponsor can withdraw it"))
     if item.status is not ItemStatus.PENDING:
-        raise Conflict(f"{subject} has already been voted on or withdrawn")
+        raise Conflict(Phrase(N_("%(subject)s has already been voted on or withdrawn"), subject=subject))
     gone = {subject} | ({i.symbol for i in meeting.items if i.draft == subject} if item.kind == "draft" else set())
     items = tuple(replace(i, status=ItemStatus.WITHDRAWN) if i.symbol in gone else i for i in meeting.items)
-    what = f"{_who(meeting, deed.by)} withdraws {subject}."
-    return replace(meeting, items=items, record=_log(meeting, deed, what, "rule 35"))
+    what = Phrase(N_("%(member)s withdraws %(subject)s."), member=_who(meeting, deed.by), subject=subject)
+    return replace(meeting, items=items, record=_log(meeting, deed, what, N_("rule 35")))
 
 
 def _concerned(meeting: Meeting, question: Question) -> set[str]:
@@ -999,34 +1261,38 @@ def _concerned(meeting: Meeting, question: Question) -> set[str]:
 def _point_of_order(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     if meeting.point is not None:
-        raise Conflict("a point of order is already before the President")
+        raise Conflict(N_("a point of order is already before the President"))
     text = (deed.text or "").strip()
     if not text:
-        raise InvalidRequest("text", "say what the point of order is")
+        raise InvalidRequest("text", N_("say what the point of order is"))
     point = PointOfOrder(deed.by, text[:500], deed.at)
-    what = f"{_who(meeting, deed.by)} raises a point of order: {point.text}"
-    return replace(meeting, point=point, challengers=(), record=_log(meeting, deed, what, "rule 30"))
+    what = Phrase(N_("%(member)s raises a point of order: %(text)s"), member=_who(meeting, deed.by), text=point.text)
+    return replace(meeting, point=point, challengers=(), record=_log(meeting, deed, what, N_("rule 30")))
 
 
 def _rule(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     if meeting.point is None or meeting.point.ruling is not None:
-        raise Conflict("no point of order waits for a ruling")
+        raise Conflict(N_("no point of order waits for a ruling"))
     ruling = (deed.text or "").strip()[:500]
     if not ruling:
-        raise InvalidRequest("text", "state the ruling")
-    what = f"The President rules: {ruling}"
-    return replace(meeting, point=replace(meeting.point, ruling=ruling), record=_log(meeting, deed, what, "rule 30"))
+        raise InvalidRequest("text", N_("state the ruling"))
+    what = Phrase(N_("The President rules: %(ruling)s"), ruling=ruling)
+    return replace(
+        meeting, point=replace(meeting.point, ruling=ruling), record=_log(meeting, deed, what, N_("rule 30"))
+    )
 
 
 def _challenge(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     if meeting.point is None or meeting.point.ruling is None:
-        raise Conflict("there is no ruling to challenge")
+        raise Conflict(N_("there is no ruling to challenge"))
     if deed.by in meeting.challengers:
-        raise Conflict("already challenged")
-    what = f"{_who(meeting, deed.by)} challenges the President's ruling."
-    return replace(meeting, challengers=(*meeting.challengers, deed.by), record=_log(meeting, deed, what, "rule 30"))
+        raise Conflict(N_("already challenged"))
+    what = Phrase(N_("%(member)s challenges the President's ruling."), member=_who(meeting, deed.by))
+    return replace(
+        meeting, challengers=(*meeting.challengers, deed.by), record=_log(meeting, deed, what, N_("rule 30"))
+    )
 
 
 # Amendments and separate votes (rules 31, 32, 36).
@@ -1036,17 +1302,24 @@ def _submit_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
     draft = meeting.item(deed.subject or "")
     if draft.kind != "draft" or draft.status is not ItemStatus.PENDING:
-        raise Conflict("amendments are submitted to a draft still before the Council")
+        raise Conflict(N_("amendments are submitted to a draft still before the Council"))
     if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
-        raise Conflict("amendments are submitted once the Council has adopted its agenda and debates")
+        raise Conflict(N_("amendments are submitted once the Council has adopted its agenda and debates"))
     if meeting.question is not None and draft.symbol in _concerned(meeting, meeting.question):
-        raise Conflict("that draft is being voted on")
+        raise Conflict(N_("that draft is being voted on"))
     waiting = [i for i in meeting.items if deed.by in i.sponsors and not i.accepted and i.status is ItemStatus.PENDING]
     if len(waiting) >= PENDING_AMENDMENTS_PER_MEMBER:
-        raise Conflict(f"{len(waiting)} of your amendments already wait for the President")
+        raise Conflict(
+            Phrase.ngettext(
+                "%(count)d of your amendments already waits for the President",
+                "%(count)d of your amendments already wait for the President",
+                len(waiting),
+                count=len(waiting),
+            )
+        )
     text = (deed.text or "").strip()
     if not text:
-        raise InvalidRequest("text", "write the amendment (rule 31: in writing)")
+        raise InvalidRequest("text", N_("write the amendment (rule 31: in writing)"))
     taken = {i.symbol for i in meeting.items}
     number = 1 + sum(1 for i in meeting.items if i.draft == draft.symbol)
     while f"{draft.symbol}/A{number}" in taken:  # a symbol the file already gives
@@ -1054,27 +1327,37 @@ def _submit_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     amendment = Item(
         f"{draft.symbol}/A{number}", "amendment", (deed.by,), text[:2000], draft=draft.symbol, accepted=False
     )
-    what = f"{_who(meeting, deed.by)} submits an amendment to {draft.symbol}: {amendment.summary}"
-    return replace(meeting, items=(*meeting.items, amendment), record=_log(meeting, deed, what, "rule 31"))
+    what = Phrase(
+        N_("%(member)s submits an amendment to %(draft)s: %(text)s"),
+        member=_who(meeting, deed.by),
+        draft=draft.symbol,
+        text=amendment.summary,
+    )
+    return replace(meeting, items=(*meeting.items, amendment), record=_log(meeting, deed, what, N_("rule 31")))
 
 
 def _accept_amendment(meeting: Meeting, deed: Deed) -> Meeting:
     _president(deed)
     amendment = meeting.item(deed.subject or "")
     if amendment.kind != "amendment" or amendment.accepted:
-        raise Conflict("that amendment is already before the Council")
+        raise Conflict(N_("that amendment is already before the Council"))
     if (
         amendment.status is not ItemStatus.PENDING
         or meeting.item(amendment.draft or "").status is not ItemStatus.PENDING
     ):
-        raise Conflict("that amendment, or its draft, has been withdrawn or voted on")
+        raise Conflict(N_("that amendment, or its draft, has been withdrawn or voted on"))
     if meeting.question is not None and (amendment.draft or "") in _concerned(meeting, meeting.question):
-        raise Conflict("its draft is being voted on")
+        raise Conflict(N_("its draft is being voted on"))
     items = tuple(replace(i, accepted=True) if i.symbol == amendment.symbol else i for i in meeting.items)
     return replace(
         meeting,
         items=items,
-        record=_log(meeting, deed, f"The amendment {amendment.symbol} is before the Council.", "rule 31"),
+        record=_log(
+            meeting,
+            deed,
+            Phrase(N_("The amendment %(amendment)s is before the Council."), amendment=amendment.symbol),
+            N_("rule 31"),
+        ),
     )
 
 
@@ -1083,32 +1366,57 @@ def _order_amendments(meeting: Meeting, deed: Deed) -> Meeting:
     draft = meeting.item(deed.subject or "")
     mine = {i.symbol for i in meeting.amendments_in_order(draft.symbol)}
     if not deed.order or set(deed.order) - mine or len(set(deed.order)) != len(deed.order):
-        raise InvalidRequest("order", f"name the amendments to {draft.symbol}, each once: {', '.join(sorted(mine))}")
-    what = f"The President rules the order of voting on the amendments to {draft.symbol}: {', '.join(deed.order)}."
+        raise InvalidRequest(
+            "order",
+            Phrase(
+                N_("name the amendments to %(draft)s, each once: %(amendments)s"),
+                draft=draft.symbol,
+                amendments=", ".join(sorted(mine)),
+            ),
+        )
+    what = Phrase(
+        N_("The President rules the order of voting on the amendments to %(draft)s: %(amendments)s."),
+        draft=draft.symbol,
+        amendments=", ".join(deed.order),
+    )
     order = dict(meeting.amendment_order) | {draft.symbol: deed.order}
-    return replace(meeting, amendment_order=order, record=_log(meeting, deed, what, "rule 36"))
+    return replace(meeting, amendment_order=order, record=_log(meeting, deed, what, N_("rule 36")))
 
 
 def _request_separate(meeting: Meeting, deed: Deed) -> Meeting:
     _member(deed)
-    _no_vote_under_way(meeting, "a request for separate votes")
+    _no_vote_under_way(meeting, N_("a vote is under way; a request for separate votes waits until it is over"))
     if meeting.phase not in (Phase.DEBATE, Phase.VOTING):
-        raise Conflict("parts of a draft are voted separately once the Council debates or votes on the drafts")
+        raise Conflict(N_("parts of a draft are voted separately once the Council debates or votes on the drafts"))
     draft = meeting.item(deed.subject or "")
     plan = meeting._draft_plan(draft.symbol)
     paragraphs = len(plan.paragraphs) if plan else 0
     if draft.kind != "draft" or draft.status is not ItemStatus.PENDING:
-        raise Conflict("parts are voted separately only on a draft still before the Council")
+        raise Conflict(N_("parts are voted separately only on a draft still before the Council"))
     if deed.part is None or not 1 <= deed.part <= paragraphs:
-        raise InvalidRequest("part", f"{draft.symbol} has {paragraphs} operative paragraphs")
+        raise InvalidRequest(
+            "part",
+            Phrase.ngettext(
+                "%(draft)s has %(count)d operative paragraphs",
+                "%(draft)s has %(count)d operative paragraphs",
+                paragraphs,
+                draft=draft.symbol,
+                count=paragraphs,
+            ),
+        )
     if meeting.separate_asked is not None or any(d == draft.symbol and p == deed.part for d, p, _ in meeting.separate):
-        raise Conflict("that request is already before the Council")
-    what = f"{_who(meeting, deed.by)} asks that paragraph {deed.part} of {draft.symbol} be voted on separately."
+        raise Conflict(N_("that request is already before the Council"))
+    what = Phrase(
+        N_("%(member)s asks that paragraph %(paragraph)s of %(draft)s be voted on separately."),
+        member=_who(meeting, deed.by),
+        paragraph=deed.part,
+        draft=draft.symbol,
+    )
     return replace(
         meeting,
         separate_asked=(draft.symbol, deed.part, deed.by),
         objectors=(),
-        record=_log(meeting, deed, what, "rule 32"),
+        record=_log(meeting, deed, what, N_("rule 32")),
     )
 
 
@@ -1143,7 +1451,9 @@ _HANDLERS = {
 
 @dataclass(frozen=True)
 class Decision:
-    """One step of a meeting file as the votes written in it decide it; ``outcome`` None: agreed without a vote."""
+    """One step of a meeting file as the votes written in it decide it; ``outcome`` None: agreed without a vote.
+
+    ``step``, ``rule`` and ``words`` are in the language ``decisions`` was asked for (English by default)."""
 
     step: str
     kind: QuestionKind
@@ -1154,10 +1464,33 @@ class Decision:
     words: str
 
 
-def decisions(scenario: Scenario) -> list[Decision]:
+def decisions(scenario: Scenario, translate: Translator = ENGLISH) -> list[Decision]:
     """Each decision of a meeting file in the order the Council takes them, from the positions written in it:
     the agenda (rule 9), the invitations (rules 37 and 39), then each draft's preliminary question, its
-    amendments and the draft (rules 32 and 36). A meeting that does not convene decides nothing more."""
+    amendments and the draft (rules 32 and 36). A meeting that does not convene decides nothing more.
+
+    The steps are worded in the language of ``translate`` (English by default)."""
+    result = _decisions(scenario)
+    if translate is ENGLISH:
+        return result
+    return [
+        replace(
+            d,
+            step=translated(d.step, translate),
+            rule=translated(d.rule, translate),
+            words=translated(d.words, translate),
+        )
+        for d in result
+    ]
+
+
+# Translators: how a step of a meeting was decided (unsc-sim tally), as in "The adoption of the agenda: adopted".
+_ADOPTED = N_("adopted")
+_NOT_ADOPTED = N_("not adopted")
+_VETOED = N_("not adopted: a permanent member voted against (a veto)")
+
+
+def _decisions(scenario: Scenario) -> list[Decision]:
     members, required = scenario.members, scenario.required
     result: list[Decision] = []
 
@@ -1168,24 +1501,35 @@ def decisions(scenario: Scenario) -> list[Decision]:
     agenda_voted = any(m.vote is not Vote.UNDECIDED for m in members)
     agenda = voted(scenario.starting_votes, scenario.matter, scenario.chapter) if agenda_voted else None
     words = (
-        "adopted without objection"
+        N_("adopted without objection")
         if agenda is None
-        else ("adopted" if agenda.outcome is OutcomeKind.ADOPTED else "not adopted: the meeting does not convene")
+        else (_ADOPTED if agenda.outcome is OutcomeKind.ADOPTED else N_("not adopted: the meeting does not convene"))
     )
     if agenda is not None and agenda.outcome is OutcomeKind.PENDING:
-        words = "not decided yet: undecided members can still decide it"
+        words = _PENDING
     result.append(
-        Decision("the adoption of the agenda", QuestionKind.AGENDA, "rule 9", None, agenda, scenario.record, words)
+        Decision(
+            N_("the adoption of the agenda"), QuestionKind.AGENDA, N_("rule 9"), None, agenda, scenario.record, words
+        )
     )
     if agenda is not None and agenda.outcome is OutcomeKind.NOT_ADOPTED:
         return result
     for invitation in scenario.invitations:
-        rule = "rule 37; Arts. 31 and 32" if invitation.rule == 37 else "rule 39"
+        rule = N_("rule 37; Arts. 31 and 32") if invitation.rule == 37 else N_("rule 39")
         outcome = voted(invitation.votes, Matter.PROCEDURAL) if invitation.votes else None
-        said = "invited without objection" if outcome is None else _decided(outcome, "invited", "not invited")
+        said = (
+            N_("invited without objection")
+            if outcome is None
+            else _decided(
+                outcome,
+                N_("invited"),
+                N_("not invited"),
+                N_("not invited: a permanent member voted against (a veto)"),
+            )
+        )
         result.append(
             Decision(
-                f"the invitation of {invitation.who}",
+                Phrase(N_("the invitation of %(who)s"), who=invitation.who),
                 QuestionKind.INVITATION,
                 rule,
                 invitation.who,
@@ -1199,12 +1543,23 @@ def decisions(scenario: Scenario) -> list[Decision]:
         if draft.matter is DraftMatter.CONTESTED and draft.preliminary is not None:
             outcome = voted(draft.preliminary.votes, Matter.SUBSTANTIVE)
             matter = Matter.PROCEDURAL if outcome.outcome is OutcomeKind.ADOPTED else Matter.SUBSTANTIVE
-            said = f"{_decided(outcome, 'adopted', 'not adopted')}; so the draft is voted as a {matter.value} matter"
+            said = _decided(
+                outcome,
+                N_("adopted; so the draft is voted as a procedural matter"),
+                N_("not adopted; so the draft is voted as a substantive matter"),
+                N_(
+                    "not adopted: a permanent member voted against (a veto); so the draft is voted as a substantive matter"
+                ),
+                N_(
+                    "not decided yet: undecided members can still decide it; "
+                    "so the draft is voted as a substantive matter"
+                ),
+            )
             result.append(
                 Decision(
-                    f"the preliminary question: is {_named(draft.symbol)} procedural?",
+                    Phrase(N_("the preliminary question: is %(draft)s procedural?"), draft=_named(draft.symbol)),
                     QuestionKind.PRELIMINARY,
-                    "Art. 27(3)",
+                    N_("Art. 27(3)"),
                     draft.symbol,
                     outcome,
                     draft.preliminary.record,
@@ -1216,26 +1571,30 @@ def decisions(scenario: Scenario) -> list[Decision]:
                 outcome = voted(amendment.votes, matter, draft.chapter)
                 result.append(
                     Decision(
-                        f"the amendment {amendment.symbol} to {draft.symbol}",
+                        Phrase(
+                            N_("the amendment %(amendment)s to %(draft)s"),
+                            amendment=amendment.symbol,
+                            draft=draft.symbol,
+                        ),
                         QuestionKind.AMENDMENT,
-                        "rule 36",
+                        N_("rule 36"),
                         amendment.symbol,
                         outcome,
                         amendment.record,
-                        _decided(outcome, "adopted", "not adopted"),
+                        _decided(outcome, _ADOPTED, _NOT_ADOPTED, _VETOED),
                     )
                 )
         if draft.votes:
             outcome = voted(draft.votes, matter, draft.chapter)
             result.append(
                 Decision(
-                    f"the draft resolution {draft.symbol}",
+                    Phrase(N_("the draft resolution %(draft)s"), draft=draft.symbol),
                     QuestionKind.DRAFT,
-                    "rule 32",
+                    N_("rule 32"),
                     draft.symbol,
                     outcome,
                     draft.record,
-                    _decided(outcome, "adopted", "not adopted"),
+                    _decided(outcome, _ADOPTED, _NOT_ADOPTED, _VETOED),
                 )
             )
     return result
@@ -1245,17 +1604,26 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _named(symbol: str) -> str:
-    """A draft as a sentence names it: "draft resolution S/2019/186", or its own words when it has no symbol."""
-    return f"draft resolution {symbol}" if symbol.startswith("S/") else symbol
+def _named(symbol: str, capital: bool = False) -> str:
+    """A draft as a sentence names it: "draft resolution S/2019/186", or its own words when it has no symbol;
+    ``capital`` where it begins the sentence."""
+    if symbol.startswith("S/"):
+        # Translators: a draft as a sentence names it, by its symbol (S/2019/186).
+        named = N_("Draft resolution %(symbol)s") if capital else N_("draft resolution %(symbol)s")
+        return Phrase(named, symbol=symbol)
+    return _capital(symbol) if capital else symbol
 
 
-def _decided(outcome: Outcome, yes: str, no: str) -> str:
+_PENDING = N_("not decided yet: undecided members can still decide it")
+
+
+def _decided(outcome: Outcome, adopted: str, rejected: str, vetoed: str, pending: str = _PENDING) -> str:
+    """How a step was decided, in words: each a whole message (a veto and a vote still open have their own)."""
     if outcome.outcome is OutcomeKind.PENDING:
-        return "not decided yet: undecided members can still decide it"
+        return pending
     if outcome.vetoed_by:
-        return f"{no}: a permanent member voted against (a veto)"
-    return yes if outcome.outcome is OutcomeKind.ADOPTED else no
+        return vetoed
+    return adopted if outcome.outcome is OutcomeKind.ADOPTED else rejected
 
 
 # What may happen next: the acts the rules allow now, for the President or a member, found by trying them.

@@ -417,14 +417,22 @@ class PowerReport(BaseModel):
     what_ifs: list[WhatIf]
 
 
-def power_report(scenario: Scenario, votes: Mapping[str, Vote] | None = None) -> PowerReport:
-    """Everything about power for a scenario, with its starting votes unless ``votes`` is given."""
+def power_report(
+    scenario: Scenario, votes: Mapping[str, Vote] | None = None, translate: Translator = ENGLISH
+) -> PowerReport:
+    """Everything about power for a scenario, with its starting votes unless ``votes`` is given; its sentences
+    in the language of ``translate`` (English by default)."""
     cast = scenario.starting_votes if votes is None else dict(votes)
     members, matter, required, chapter = scenario.members, scenario.matter, scenario.required, scenario.chapter
     names = {m.code: m.name for m in members}
     path = path_to_adoption(members, cast, matter, required, chapter)
     sentence = " ".join(
-        s for s in (power_sentence(members, required, chapter), obliged_sentence(members, names, matter, chapter)) if s
+        s
+        for s in (
+            power_sentence(members, required, chapter, translate),
+            obliged_sentence(members, names, matter, chapter, translate),
+        )
+        if s
     )
     return PowerReport(
         matter=matter,
@@ -435,6 +443,6 @@ def power_report(scenario: Scenario, votes: Mapping[str, Vote] | None = None) ->
         outcome=path.outcome,
         sentence=sentence,
         path=path,
-        path_sentence=path_sentence(path, names),
+        path_sentence=path_sentence(path, names, translate),
         what_ifs=what_ifs(members, cast, matter, required, chapter),
     )

@@ -527,8 +527,9 @@ def headline(scenario: Scenario, outcome: Outcome, translate: Translator = ENGLI
     words ("The meeting convenes") are in the catalog (app/localize.py), so they read in every language; a
     scenario's own words pass through unchanged.
     """
+    usual = translate.gettext  # a scenario's own words: the catalog has them only if they are the usual ones
     if outcome.outcome is OutcomeKind.ADOPTED:
-        return translate.gettext(scenario.verdict.adopted)
+        return usual(scenario.verdict.adopted)
     if outcome.outcome is OutcomeKind.NOT_ADOPTED:
-        return translate.gettext(scenario.verdict.not_adopted)
+        return usual(scenario.verdict.not_adopted)
     return translate.gettext("Not decided yet")

@@ -20,9 +20,10 @@ from typing import Any
 
 from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from app.domain.meeting import Deed, Meeting
-from app.domain.rules import Outcome, headline, tally
+from app.domain.meeting import Deed, Meeting, Phrase
+from app.domain.rules import ENGLISH, Outcome, Translator, headline, tally
 from app.domain.scenario import Scenario
+from app.domain.text import N_
 from app.domain.votes import Vote
 
 # No 0/O/Q/G, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector is typed right the first time.
@@ -30,7 +31,7 @@ JOIN_ALPHABET = "ACDEFHJKMNPRTUVWXY3469"
 JOIN_CODE_LENGTH = 6
 NAME_MAX = 80
 
-HIDDEN_HEADLINE = "Votes are hidden until voting closes"
+HIDDEN_HEADLINE = N_("Votes are hidden until voting closes")
 
 
 def new_join_code() -> str:
@@ -48,11 +49,22 @@ def clean_name(text: str | None, field_name: str = "name") -> str | None:
     if not name:
         return None
     if len(name) > NAME_MAX:
-        raise InvalidRequest(field_name, f"a name may be at most {NAME_MAX} characters")
+        raise InvalidRequest(
+            field_name,
+            Phrase.ngettext(
+                "a name may be at most %(count)d character",
+                "a name may be at most %(count)d characters",
+                NAME_MAX,
+                count=NAME_MAX,
+            ),
+        )
     for char in name:
         if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             raise InvalidRequest(
-                field_name, f"the name holds an invisible or control character (U+{ord(char):04X}); type it again"
+                field_name,
+                Phrase(
+                    N_("the name holds an invisible or control character (U+%(code)04X); type it again"), code=ord(char)
+                ),
             )
     return name
 
@@ -148,7 +160,9 @@ class Student:
 
     @property
     def label(self) -> str:
-        return self.name or f"student {self.key[:4]}"
+        """The student's name, or (a ``Phrase``) "student" and the first characters of their key."""
+        # Translators: a student who gave no name, known by the first characters of a code (student 3fa9).
+        return self.name or Phrase(N_("student %(key)s"), key=self.key[:4])
 
 
 def student_key(digest: str) -> str:
@@ -210,7 +224,7 @@ class SessionView:
         for seat in self.seats:
             if seat.code == code:
                 return seat
-        raise NotFound(f"no delegation {code!r} in this session")
+        raise NotFound(Phrase(N_("no delegation %(code)r in this session"), code=code))
 
     def seat_for_token_hash(self, digest: str | None) -> str | None:
         """The delegation a student's token sits in (voter or not), or None: checked without a query."""
@@ -227,7 +241,7 @@ class SessionView:
         for student in self.students:
             if student.key == key:
                 return student
-        raise NotFound("no such student in this session (they may have left or been removed)")
+        raise NotFound(N_("no such student in this session (they may have left or been removed)"))
 
     def delegates(self, code: str) -> tuple[Student, ...]:
         """The students seated in a delegation, in the order they joined."""
@@ -281,7 +295,8 @@ class SessionView:
 
 # The transition table. Each rule names who may act and, for a given view and request, why not
 # (None: allowed). ``Conflict`` reasons (409) cover a request that the state makes impossible or
-# pointless (a no-op is refused and never audited); ``Forbidden`` (403) is about who asks.
+# pointless (a no-op is refused and never audited); ``Forbidden`` (403) is about who asks. Every reason
+# is English, a sentence marked ``N_`` or a ``Phrase``: ``meeting.translated`` words it for a reader.
 
 
 @dataclass(frozen=True)
@@ -316,7 +331,7 @@ class Rule:
 
 
 def _live(view: SessionView, _: Request) -> str | None:
-    return "this session has ended" if view.status is Status.ENDED else None
+    return N_("this session has ended") if view.status is Status.ENDED else None
 
 
 def _all(*checks: Check) -> Check:
@@ -339,27 +354,39 @@ def _seat_exists(view: SessionView, request: Request) -> str | None:
 
 def _vote_changes(view: SessionView, request: Request) -> str | None:
     if view.status is Status.WAITING:
-        return "voting has not opened yet; the instructor opens it"
+        return N_("voting has not opened yet; the instructor opens it")
     if view.status is Status.CLOSED:
-        return "voting is closed; the instructor can reopen it"
+        return N_("voting is closed; the instructor can reopen it")
     if request.member is None or request.vote is None:
         return None
     seat = view.seat(request.member)
     if seat.vote is request.vote:
-        return f"the vote of {seat.name} is already {request.vote.label.lower()}"
+        return Phrase(_ALREADY_VOTED[request.vote], member=seat.name)
     return None
+
+
+# A vote asked for again, each in words.
+_ALREADY_VOTED = {
+    # Translators: a delegation asks for the vote it has already cast; the vote as a word (yes, no, abstain).
+    Vote.YES: N_("the vote of %(member)s is already yes"),
+    Vote.NO: N_("the vote of %(member)s is already no"),
+    Vote.ABSTAIN: N_("the vote of %(member)s is already abstain"),
+    Vote.ABSENT: N_("the vote of %(member)s is already absent"),
+    Vote.NOT_PARTICIPATING: N_("the vote of %(member)s is already did not participate"),
+    Vote.UNDECIDED: N_("the vote of %(member)s is already undecided"),
+}
 
 
 def _meeting_open(view: SessionView, _: Request) -> str | None:
     if view.meeting is None:
-        return "this session is a single question, not a meeting"
+        return N_("this session is a single question, not a meeting")
     if view.status is Status.WAITING:
-        return "the meeting has not opened yet; the instructor opens it"
+        return N_("the meeting has not opened yet; the instructor opens it")
     return None
 
 
 def _only_for_questions(view: SessionView, _: Request) -> str | None:
-    return "a meeting moves on through the President's acts, not this control" if view.meeting is not None else None
+    return N_("a meeting moves on through the President's acts, not this control") if view.meeting is not None else None
 
 
 def _votes_differ(target: Callable[[SessionView], Mapping[str, Vote]], already: str) -> Check:
@@ -376,22 +403,26 @@ def _may_join(view: SessionView, request: Request) -> str | None:
     """
     device = view.student_for_token_hash(request.device) if request.device else None
     if device is not None and device.place is not Place.BLOCKED:
-        raise Conflict("you already have a place in this session; ask the instructor to release it first")
+        raise Conflict(N_("you already have a place in this session; ask the instructor to release it first"))
     by_address = bool(request.address and request.per_address)
     for student in view.in_place(Place.BLOCKED):
         if student is device or (by_address and student.address == request.address):
-            raise Forbidden("the instructor has blocked this device from joining this session")
+            raise Forbidden(N_("the instructor has blocked this device from joining this session"))
     if by_address:
         held = sum(1 for s in view.students if s.address == request.address and s.place is not Place.BLOCKED)
         if held >= request.per_address:
-            return (
-                f"this device's network address already has {held} places in this session; "
-                "ask your instructor to remove one you no longer use"
+            return Phrase.ngettext(
+                "this device's network address already has %(count)d places in this session; "
+                "ask your instructor to remove one you no longer use",
+                "this device's network address already has %(count)d places in this session; "
+                "ask your instructor to remove one you no longer use",
+                held,
+                count=held,
             )
     if view.join_mode is JoinMode.LOCKED and not request.via_link:
-        return "joining is locked; ask your instructor for your delegation's personal link"
+        return N_("joining is locked; ask your instructor for your delegation's personal link")
     if view.full:
-        return "this session is full"
+        return N_("this session is full")
     return None
 
 
@@ -400,11 +431,21 @@ def _seat_free(view: SessionView, request: Request) -> str | None:
         return None
     seat = view.seat(request.member)
     if seat.reserved_for and not request.via_link:
-        return f"{seat.name} is reserved for {seat.reserved_for}; it is taken through its personal link"
+        return Phrase(
+            N_("%(member)s is reserved for %(name)s; it is taken through its personal link"),
+            member=seat.name,
+            name=seat.reserved_for,
+        )
     if not view.room_left(seat.code):
         if view.seat_size == 1:
-            return f"{seat.name} is already taken; choose another delegation"
-        return f"{seat.name} already has its {view.seat_size} students; choose another delegation"
+            return Phrase(N_("%(member)s is already taken; choose another delegation"), member=seat.name)
+        return Phrase.ngettext(
+            "%(member)s already has its %(count)d student; choose another delegation",
+            "%(member)s already has its %(count)d students; choose another delegation",
+            view.seat_size,
+            member=seat.name,
+            count=view.seat_size,
+        )
     return None
 
 
@@ -414,17 +455,18 @@ def _student_is(*places: Place) -> Check:
             return None
         student = view.student(request.student)  # NotFound for a student who is not (or no longer) here
         if student.place not in places:
-            return f"{student.label} is {_PLACE_WORDS[student.place]}"
+            return Phrase(_PLACE_WORDS[student.place], student=student.label)
         return None
 
     return check
 
 
+# Where a student already is, when an action needs them elsewhere.
 _PLACE_WORDS = {
-    Place.SEATED: "already seated",
-    Place.PENDING: "still waiting to be let in",
-    Place.OBSERVER: "an observer",
-    Place.BLOCKED: "blocked",
+    Place.SEATED: N_("%(student)s is already seated"),
+    Place.PENDING: N_("%(student)s is still waiting to be let in"),
+    Place.OBSERVER: N_("%(student)s is an observer"),
+    Place.BLOCKED: N_("%(student)s is blocked"),
 }
 
 
@@ -432,7 +474,7 @@ def _student_blocked(view: SessionView, request: Request) -> str | None:
     if request.student is None:
         return None
     student = view.student(request.student)
-    return None if student.place is Place.BLOCKED else f"{student.label} is not blocked"
+    return None if student.place is Place.BLOCKED else Phrase(N_("%(student)s is not blocked"), student=student.label)
 
 
 def _room_for_pending(view: SessionView, request: Request) -> str | None:
@@ -440,7 +482,10 @@ def _room_for_pending(view: SessionView, request: Request) -> str | None:
         return None
     student = view.student(request.student)
     if student.seat is not None and not view.room_left(student.seat):
-        return f"{view.seat(student.seat).name} has no room left; raise the students per delegation or free a place"
+        return Phrase(
+            N_("%(member)s has no room left; raise the students per delegation or free a place"),
+            member=view.seat(student.seat).name,
+        )
     return None
 
 
@@ -449,24 +494,32 @@ def _new_voter(view: SessionView, request: Request) -> str | None:
         return None
     student = view.student(request.student)
     if view.is_voter(student):
-        return f"{student.label} already casts the vote"
+        return Phrase(N_("%(student)s already casts the vote"), student=student.label)
     return None
 
 
 def _presidency_changes(view: SessionView, request: Request) -> str | None:
     if view.meeting is None:
-        return "only a meeting has a presidency to hand on"
+        return N_("only a meeting has a presidency to hand on")
     if request.student == view.president:
-        return "the presidency is already there"
+        return N_("the presidency is already there")
     if request.student is not None and view.student(request.student).place is not Place.SEATED:
-        return "the presidency goes to a student seated in a delegation"
+        return N_("the presidency goes to a student seated in a delegation")
     return None
 
 
 def _mode_changes(view: SessionView, request: Request) -> str | None:
     if request.join_mode is not None and request.join_mode is view.join_mode:
-        return f"joining is already {request.join_mode.value}"
+        return _MODE_ALREADY[request.join_mode]
     return None
+
+
+_MODE_ALREADY = {
+    JoinMode.OPEN: N_("joining is already open"),
+    # Translators: joining a session already needs the instructor's approval ("approve" is the mode's name).
+    JoinMode.APPROVE: N_("joining is already approve"),
+    JoinMode.LOCKED: N_("joining is already locked"),
+}
 
 
 def _size_fits(view: SessionView, request: Request) -> str | None:
@@ -474,20 +527,35 @@ def _size_fits(view: SessionView, request: Request) -> str | None:
     if size is None:
         return None
     if not 1 <= size <= SEAT_SIZE_MAX:
-        return f"a delegation holds 1 to {SEAT_SIZE_MAX} students"
+        return _seat_size_range()
     if size == view.seat_size:
-        return f"a delegation already holds up to {size}"
+        return Phrase(N_("a delegation already holds up to %(size)d"), size=size)
     crowded = [seat.name for seat in view.seats if len(view.delegates(seat.code)) > size]
     if crowded:
-        return f"{', '.join(crowded)} already seat more than {size}; remove students there first"
+        return Phrase.ngettext(
+            "%(members)s already seat more than %(size)d; remove students there first",
+            "%(members)s already seat more than %(size)d; remove students there first",
+            len(crowded),
+            members=", ".join(crowded),
+            size=size,
+        )
     return None
+
+
+def _seat_size_range() -> Phrase:
+    return Phrase.ngettext(
+        "a delegation holds 1 to %(count)d student",
+        "a delegation holds 1 to %(count)d students",
+        SEAT_SIZE_MAX,
+        count=SEAT_SIZE_MAX,
+    )
 
 
 def _seat_held(view: SessionView, request: Request) -> str | None:
     if request.member is None:
         return None
     seat = view.seat(request.member)
-    return None if view.delegates(seat.code) else f"{seat.name} is not held by anyone"
+    return None if view.delegates(seat.code) else Phrase(N_("%(member)s is not held by anyone"), member=seat.name)
 
 
 def _reservation_changes(view: SessionView, request: Request) -> str | None:
@@ -495,7 +563,9 @@ def _reservation_changes(view: SessionView, request: Request) -> str | None:
         return None
     seat = view.seat(request.member)
     if seat.reserved_for == request.name:
-        return f"{seat.name} is already reserved for {request.name}" if request.name else f"{seat.name} is not reserved"
+        if request.name:
+            return Phrase(N_("%(member)s is already reserved for %(name)s"), member=seat.name, name=request.name)
+        return Phrase(N_("%(member)s is not reserved"), member=seat.name)
     return None
 
 
@@ -510,24 +580,27 @@ def _no_votes(view: SessionView) -> dict[str, Vote]:
 INSTRUCTOR = frozenset({Role.INSTRUCTOR})
 TRANSITIONS: dict[Action, Rule] = {
     Action.OPEN: Rule(
-        INSTRUCTOR, _all(_live, lambda v, _: "voting is already open" if v.status is Status.OPEN else None)
+        INSTRUCTOR, _all(_live, lambda v, _: N_("voting is already open") if v.status is Status.OPEN else None)
     ),
     Action.CLOSE: Rule(
-        INSTRUCTOR, _all(_live, _only_for_questions, _status_is(Status.OPEN, "voting is already closed"))
+        INSTRUCTOR, _all(_live, _only_for_questions, _status_is(Status.OPEN, N_("voting is already closed")))
     ),
     Action.HIDE: Rule(
-        INSTRUCTOR, _all(_live, _only_for_questions, lambda v, _: "votes are already hidden" if v.hide_votes else None)
+        INSTRUCTOR,
+        _all(_live, _only_for_questions, lambda v, _: N_("votes are already hidden") if v.hide_votes else None),
     ),
-    Action.SHOW: Rule(INSTRUCTOR, _all(_live, lambda v, _: None if v.hide_votes else "votes are already shown")),
+    Action.SHOW: Rule(INSTRUCTOR, _all(_live, lambda v, _: None if v.hide_votes else N_("votes are already shown"))),
     Action.RESET: Rule(
         INSTRUCTOR,
         _all(
-            _live, _only_for_questions, _votes_differ(_scenario_votes, "every vote is already as the scenario has it")
+            _live,
+            _only_for_questions,
+            _votes_differ(_scenario_votes, N_("every vote is already as the scenario has it")),
         ),
     ),
     Action.CLEAR: Rule(
         INSTRUCTOR,
-        _all(_live, _only_for_questions, _votes_differ(_no_votes, "every delegation is already undecided")),
+        _all(_live, _only_for_questions, _votes_differ(_no_votes, N_("every delegation is already undecided"))),
     ),
     Action.END: Rule(INSTRUCTOR, _live),
     Action.VOTE: Rule(frozenset({Role.INSTRUCTOR, Role.STUDENT}), _all(_live, _seat_exists, _vote_changes)),
@@ -547,12 +620,19 @@ TRANSITIONS: dict[Action, Rule] = {
 }
 
 
-def refusal(view: SessionView, action: Action, role: Role, request: Request = Request()) -> str | None:
-    """Why ``role`` may not take ``action`` now (None when it may). Raises NotFound for an unknown delegation."""
+def refusal(
+    view: SessionView, action: Action, role: Role, request: Request = Request(), translate: Translator = ENGLISH
+) -> str | None:
+    """Why ``role`` may not take ``action`` now (None when it may), in the language of ``translate`` (English by
+    default: a ``Phrase`` or a sentence marked ``N_``). Raises NotFound for an unknown delegation."""
     rule = TRANSITIONS[action]
     if role not in rule.roles:
-        return f"only {' or '.join(sorted(r.value for r in rule.roles))} may {action.value}"
-    return rule.refused(view, request)
+        roles = " or ".join(sorted(r.value for r in rule.roles))
+        # Translators: %(roles)s and %(action)s are the program's own names: "only instructor may open".
+        reason: str | None = Phrase(N_("only %(roles)s may %(action)s"), roles=roles, action=action.value)
+    else:
+        reason = rule.refused(view, request)
+    return reason if reason is None or translate is ENGLISH else meetings.translated(reason, translate)
 
 
 def check(view: SessionView, action: Action, role: Role, request: Request = Request()) -> None:
@@ -560,13 +640,14 @@ def check(view: SessionView, action: Action, role: Role, request: Request = Requ
     rule = TRANSITIONS[action]
     if role not in rule.roles:
         if role is Role.STUDENT:
-            raise Forbidden("only the instructor can do this")
+            raise Forbidden(N_("only the instructor can do this"))
         raise Forbidden(
-            "only the instructor can do this: open the instructor link that `unsc-sim serve` printed, on this device"
+            N_(
+                "only the instructor can do this: open the instructor link that `unsc-sim serve` printed, on this device"
+            )
         )
     if role is Role.STUDENT and action is Action.VOTE and request.vote not in STUDENT_CHOICES:
-        allowed = ", ".join(v.value for v in STUDENT_CHOICES)
-        raise InvalidRequest("vote", f"a delegation votes {allowed}, not {request.vote}")
+        raise InvalidRequest("vote", _not_a_student_vote(request.vote))
     reason = rule.refused(view, request)
     if reason:
         raise Conflict(reason)
@@ -595,7 +676,7 @@ def new_session(
         for m in scenario.members
     )
     if not 1 <= seat_size <= SEAT_SIZE_MAX:
-        raise InvalidRequest("seat_size", f"a delegation holds 1 to {SEAT_SIZE_MAX} students")
+        raise InvalidRequest("seat_size", _seat_size_range())
     meeting = open_meeting(scenario, at) if scenario.is_meeting else None
     return SessionView(
         session_id,
@@ -725,18 +806,23 @@ def _student_may_act(view: SessionView, action: Action, request: Request, token_
     elif action is Action.MEETING and request.deed is not None and request.deed.by == meetings.PRESIDENT:
         chair = view.student_for_token_hash(token_hash)
         if chair is None or chair.key != view.president or chair.place is not Place.SEATED:
-            raise Forbidden("only the President may do this; the instructor can hand you the presidency")
+            raise Forbidden(N_("only the President may do this; the instructor can hand you the presidency"))
     elif action is Action.MEETING and request.deed is not None:
         if request.deed.by not in view.votes:
-            raise Forbidden("a student acts for their own delegation")
+            raise Forbidden(N_("a student acts for their own delegation"))
         _must_cast(view, request.deed.by, token_hash)
         if request.deed.act is meetings.Act.VOTE and request.deed.vote not in STUDENT_CHOICES:
-            allowed = ", ".join(v.value for v in STUDENT_CHOICES)
-            raise InvalidRequest("vote", f"a delegation votes {allowed}, not {request.deed.vote}")
+            raise InvalidRequest("vote", _not_a_student_vote(request.deed.vote))
     elif action is Action.HAND and request.student is not None:
         target = view.student(request.student)
         if target.seat is not None:
             _must_cast(view, target.seat, token_hash)
+
+
+def _not_a_student_vote(vote: Vote | None) -> Phrase:
+    allowed = ", ".join(v.value for v in STUDENT_CHOICES)
+    # Translators: %(allowed)s and %(vote)s are the votes' own names (yes, no, abstain).
+    return Phrase(N_("a delegation votes %(allowed)s, not %(vote)s"), allowed=allowed, vote=str(vote))
 
 
 def _deed_words(deed: Deed) -> str:
@@ -759,8 +845,18 @@ def _must_cast(view: SessionView, code: str, token_hash: str | None) -> None:
         return
     student = view.student_for_token_hash(token_hash)
     if student is not None and student.place is Place.SEATED and student.seat == code:
-        raise Forbidden(f"{seat.holder or 'another student'} casts the vote of {seat.name}; they can hand it to you")
-    raise Forbidden("you no longer hold this delegation (the instructor released it); join again")
+        if seat.holder:
+            raise Forbidden(
+                Phrase(
+                    N_("%(student)s casts the vote of %(member)s; they can hand it to you"),
+                    student=seat.holder,
+                    member=seat.name,
+                )
+            )
+        raise Forbidden(
+            Phrase(N_("another student casts the vote of %(member)s; they can hand it to you"), member=seat.name)
+        )
+    raise Forbidden(N_("you no longer hold this delegation (the instructor released it); join again"))
 
 
 def _joined(
@@ -848,8 +944,9 @@ _STUDENT_ACTIONS: dict[Action, Callable[[SessionView, SessionView, Student], Ses
 STATUS_AFTER = {Action.OPEN: Status.OPEN, Action.CLOSE: Status.CLOSED, Action.END: Status.ENDED}
 
 
-def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
-    """The state as data. Unless ``for_instructor``, hidden votes stay hidden and holders stay anonymous."""
+def snapshot(view: SessionView, *, for_instructor: bool, translate: Translator = ENGLISH) -> dict[str, Any]:
+    """The state as data. Unless ``for_instructor``, hidden votes stay hidden and holders stay anonymous. The
+    headline is in the language of ``translate`` (English by default)."""
     hidden = view.votes_hidden and not for_instructor
     outcome = view.outcome
     seats = []
@@ -881,7 +978,7 @@ def snapshot(view: SessionView, *, for_instructor: bool) -> dict[str, Any]:
         "observers": len(view.in_place(Place.OBSERVER)),
         "actions": sorted(a.value for a in allowed_actions(view, role)),
         "outcome": None if hidden else outcome.model_dump(mode="json"),
-        "headline": HIDDEN_HEADLINE if hidden else headline(view.scenario, outcome),
+        "headline": translate.gettext(HIDDEN_HEADLINE) if hidden else headline(view.scenario, outcome, translate),
     } | ({"students": [_student_data(view, s) for s in view.students]} if for_instructor else {})
 
 

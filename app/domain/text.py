@@ -9,5 +9,5 @@ its named placeholders (``%(member)s``) after translation.
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name, which the extractor knows
+def N_(message: str) -> str:
     return message

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.domain.text import N_
+
 
 class Vote(StrEnum):
     """How one member stands on the question."""
@@ -35,13 +37,16 @@ _SYMBOLS = {
     Vote.UNDECIDED: "?",
 }
 
+# English; the page translates them where it shows them (``_(vote.label)``).
 _LABELS = {
-    Vote.YES: "Yes",
-    Vote.NO: "No",
-    Vote.ABSTAIN: "Abstain",
-    Vote.ABSENT: "Absent",
-    Vote.NOT_PARTICIPATING: "Did not participate",
-    Vote.UNDECIDED: "Undecided",
+    # Translators: a vote in favour, as a delegation casts it and the chamber shows it.
+    Vote.YES: N_("Yes"),
+    # Translators: a vote against, as a delegation casts it and the chamber shows it.
+    Vote.NO: N_("No"),
+    Vote.ABSTAIN: N_("Abstain"),
+    Vote.ABSENT: N_("Absent"),
+    Vote.NOT_PARTICIPATING: N_("Did not participate"),
+    Vote.UNDECIDED: N_("Undecided"),
 }
 
 

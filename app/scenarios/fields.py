@@ -25,6 +25,7 @@ MEMBER_FIELDS: tuple[str, ...] = tuple(Member.model_fields)
 _FORM = frozenset(
     {"title", "date", "question", "matter", "president", "context", "verdict", "members"}
     | {"agenda", "invitations", "drafts", "speaking_seconds"}
+    | {"language", "translations"}
 )
 _FORM_MEMBER = frozenset({"code", "name", "permanent", "vote", "party_to_dispute", "brief"})
 

@@ -114,7 +114,9 @@ def _merge_members(target: CommentedMap, value: list[dict[str, Any]]) -> None:
 
 _STEP_LISTS: dict[str, StepModel] = {"invitations": Invitation, "drafts": Draft}
 _NESTED_STEPS: dict[str, StepModel] = {"amendments": Amendment}
-_QUIET_DEFAULTS = frozenset({"speaking_seconds"})  # written only when the file has it or it is not the default
+_QUIET_DEFAULTS = frozenset(
+    {"speaking_seconds", "language"}
+)  # written only when the file has it or it is not the default
 _FLOW_WIDTH = 80
 _FLOW = frozenset({"sponsors", "votes"})  # short lists of codes and votes by code: one line each, as in the examples
 
@@ -249,7 +251,9 @@ def _merge(target: CommentedMap, document: dict[str, Any]) -> None:
                 rows = CommentedSeq()
                 _insert_in_order(target, key, rows, SCENARIO_FIELDS)
             _merge_steps(rows, value, _STEP_LISTS[key])
-        elif isinstance(value, list):
+        elif isinstance(value, list) or key == "translations":  # updated in place, deeply: its style and comments stay
+            if key == "translations":
+                value = {lang: {k: v for k, v in block.items() if not _empty(v)} for lang, block in value.items()}
             if key not in target or not _update(target[key], value):
                 _insert_in_order(target, key, value, SCENARIO_FIELDS)
         elif isinstance(value, dict):

@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__, i18n
 from app.layered_library import library_for
 from app.live import DIRECT_SEND, Broker
+from app.localize import explained, localized
 from app.paths import STATIC, TEMPLATES
 from app.sessions import SessionService
 from app.sessions_unavailable import SessionsUnavailable
@@ -25,7 +26,7 @@ from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.faults import DatabaseUnavailable, database_name
 from app.store.sessions import SessionStore
-from app.web import api, auth, docs, editor, fastvote, language, pages, sessions
+from app.web import api, auth, docs, editor, fastvote, language, meeting_view, pages, sessions
 from app.web.address import public_base
 from app.web.auth import (
     EPOCH_FILE,
@@ -141,19 +142,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _configure(templates: Jinja2Templates) -> Jinja2Templates:
-    templates.env.undefined = StrictUndefined
-    # Every string a template shows goes through the catalog of the language being rendered (app.i18n).
-    templates.env.add_extension("jinja2.ext.i18n")
-    templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    templates.env.globals["language"] = i18n.current
-    templates.env.globals["direction"] = i18n.direction
-    templates.env.globals["language_links"] = language.language_links
-    templates.env.trim_blocks = True
-    templates.env.lstrip_blocks = True
-    templates.env.globals["version"] = __version__
-    templates.env.globals["is_instructor"] = is_instructor
-    templates.env.globals["csrf_token"] = csrf_token
+    configure(templates.env)
     return templates
+
+
+def configure(env: Environment) -> Environment:
+    """The app's Jinja settings and globals, for its own environment and for tests that render a template."""
+    env.undefined = StrictUndefined
+    # Every string a template shows goes through the catalog of the language being rendered (app.i18n).
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)  # type: ignore[attr-defined]
+    env.globals["language"] = i18n.current
+    env.globals["direction"] = i18n.direction
+    env.globals["language_links"] = language.language_links
+    env.globals["localized"] = localized  # a scenario's own text in the reader's language
+    env.globals["say"] = meeting_view.say  # what the domain says (a Phrase, or a sentence marked N_)
+    env.globals["explained"] = explained  # an outcome's explanation in the reader's language
+    env.filters["date"] = i18n.format_date
+    env.filters["number"] = i18n.format_number
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.globals["version"] = __version__
+    env.globals["is_instructor"] = is_instructor
+    env.globals["csrf_token"] = csrf_token
+    return env
 
 
 def _assemble(app: FastAPI) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
+from app import i18n
 from app.domain.power import PowerReport, power_report
 from app.domain.rules import Outcome, tally
 from app.domain.scenario import Scenario, check_scenario
 from app.domain.votes import Matter
+from app.localize import localized, localized_outcome
 from app.scenarios import scenario_json_schema
 from app.web.auth import is_instructor
 from app.web.board import as_seen_by
@@ -113,7 +115,8 @@ def get_scenario(scenario_id: str, request: Request, library: LibraryDep) -> Sce
 async def post_tally(scenario: Scenario) -> Outcome:
     """Apply Article 27 to a scenario document (the same fields as a file) and explain the outcome."""
     # Pure computation well under a millisecond: run it on the event loop, not a worker thread.
-    return tally(check_scenario(scenario))
+    checked = check_scenario(scenario)
+    return localized_outcome(tally(checked), localized(checked))  # explained in the reader's language (Accept-Language)
 
 
 @router.post(
@@ -130,7 +133,7 @@ def post_power(scenario: Scenario) -> PowerReport:
     the ``*_exact`` fields; ``path`` and ``what_ifs`` say what the starting votes still leave open.
     """
     # A plain def: a 200-seat council takes some milliseconds, so it runs on a worker thread.
-    return power_report(check_scenario(scenario))
+    return power_report(check_scenario(scenario), translate=i18n.CURRENT)  # its sentences in the reader's language
 
 
 @router.get("/api/scenario.schema.json", tags=["scenarios"], summary="Scenario JSON Schema")

@@ -31,6 +31,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.errors import Forbidden
+from app.i18n import gettext
 from app.settings import Settings
 
 INSTRUCTOR_COOKIE = "unsc_instructor"
@@ -201,7 +202,9 @@ async def require_instructor(request: Request) -> None:
     request.state.instructor_only = True  # the response is private even when it refuses: see InstructorNoStore
     if not is_instructor(request):
         raise Forbidden(
-            "only the instructor can do this: open the instructor link that `unsc-sim serve` printed, on this device"
+            gettext(
+                "only the instructor can do this: open the instructor link that `unsc-sim serve` printed, on this device"
+            )
         )
 
 
@@ -297,7 +300,7 @@ async def check_csrf(request: Request) -> None:
     if origin is not None and origin != "null":
         own = f"{request.url.scheme}://{request.headers.get('host', '')}"
         if origin != own:
-            raise Forbidden("this request came from another site and was refused")
+            raise Forbidden(gettext("this request came from another site and was refused"))
     expected = request.cookies.get(CSRF_COOKIE)
     offered = request.headers.get(CSRF_HEADER)
     if offered is None and request.headers.get("content-type", "").startswith(
@@ -307,7 +310,7 @@ async def check_csrf(request: Request) -> None:
         value = form.get("csrf")
         offered = value if isinstance(value, str) else None
     if not expected or not offered or not hmac.compare_digest(expected.encode(), offered.encode()):
-        raise Forbidden("the form has expired or did not come from this site; reload the page and try again")
+        raise Forbidden(gettext("the form has expired or did not come from this site; reload the page and try again"))
 
 
 CsrfDep = Annotated[None, Depends(check_csrf)]

@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from app import i18n
 from app.domain.errors import InvalidScenario, Problem
-from app.domain.rules import Outcome, headline, tally
+from app.domain.rules import Outcome, explain, headline, tally
 from app.domain.scenario import Member, Scenario
 from app.domain.votes import Vote
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.web.power_view import power_context
 
 VIEW_WIDTH = 1000
@@ -29,7 +32,9 @@ TABLE_PATH = (
 
 # How a seat shows its vote: by colour (CSS class) and by a symbol and a word, never by colour alone.
 # "hidden" is a live session's vote that the instructor keeps secret until voting closes.
-DISPLAY = {v.value: (v.symbol, v.label) for v in Vote} | {"hidden": ("•", "Voted")}
+# The words are English here, translated where a seat shows them (``Seat.label``).
+# Translators: a delegation has voted, but its vote is kept hidden until voting closes.
+DISPLAY = {v.value: (v.symbol, v.label) for v in Vote} | {"hidden": ("•", N_("Voted"))}
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,8 @@ class Seat:
 
     @property
     def label(self) -> str:
-        return DISPLAY[self.vote][1]
+        """The vote in words, in the language being rendered."""
+        return _(DISPLAY[self.vote][1])
 
 
 def _point_on_horseshoe(distance: float) -> tuple[float, float]:
@@ -108,10 +114,15 @@ def seat_radius(count: int) -> float:
 def as_seen_by(scenario: Scenario, *, instructor: bool) -> Scenario:
     """The scenario as a visitor may see it: each delegation's brief only for the instructor, unless
     the file says ``briefs_public``. A student reads their own brief on their seat page, never here."""
-    if instructor or scenario.briefs_public or not any(m.brief is not None for m in scenario.members):
+    translated = any(t.briefs for t in scenario.translations.values())
+    if instructor or scenario.briefs_public or not (translated or any(m.brief is not None for m in scenario.members)):
         return scenario
     members = [m.model_copy(update={"brief": None}) if m.brief is not None else m for m in scenario.members]
-    return scenario.model_copy(update={"members": members})
+    translations = {
+        language: t.model_copy(update={"briefs": {}}) if t.briefs else t
+        for language, t in scenario.translations.items()
+    }
+    return scenario.model_copy(update={"members": members, "translations": translations})
 
 
 def votes_from_params(scenario: Scenario, params: Mapping[str, str]) -> dict[str, Vote]:
@@ -122,14 +133,18 @@ def votes_from_params(scenario: Scenario, params: Mapping[str, str]) -> dict[str
     for key, value in params.items():
         if key not in votes:
             if key.isupper():
-                problems.append(Problem(("votes", key), "is not the code of a member of this council"))
+                # Translators: follows the name of the field it is about ("votes.XYZ: is not the code of ...").
+                problems.append(Problem(("votes", key), _("is not the code of a member of this council")))
             continue
         try:
             votes[key] = Vote(value)
         except ValueError:
-            problems.append(Problem(("votes", key), f"{value!r} is not a vote; expected one of {allowed}"))
+            # Translators: %(value)s is what the address gave; %(allowed)s lists the votes (yes, no, ...) as written.
+            message = _("%(value)s is not a vote; expected one of %(allowed)s")
+            problems.append(Problem(("votes", key), message % {"value": repr(value), "allowed": allowed}))
     if problems:
-        raise InvalidScenario(problems, "the address")
+        # Translators: where the votes came from: the page's address (URL), which holds them.
+        raise InvalidScenario(problems, _("the address"))
     return votes
 
 
@@ -149,12 +164,14 @@ def chamber_context(
     """What the verdict panel and the horseshoe need; the board and the live pages share it.
 
     ``interactive`` makes each seat a button that leads to its delegation's vote: only the board has
-    votes to lead to, so a projector's or a student's table stays a picture.
+    votes to lead to, so a projector's or a student's table stays a picture. ``explanation`` is the
+    outcome's reasons in the language being rendered (``outcome.explanation`` is always English).
     """
     names = {m.code: m.name for m in scenario.members}
     return {
         "scenario": scenario,
         "outcome": outcome,
+        "explanation": explain(outcome.reasons, names, i18n.CURRENT) if outcome.reasons else _(outcome.explanation),
         "hidden": hidden,
         "interactive": interactive,
         "headline": headline_text,
@@ -182,7 +199,7 @@ def board_parts(env: Environment, scenario: Scenario, votes: Mapping[str, Vote])
     script asks for them again. Its seats are buttons that lead to their votes."""
     outcome = tally(scenario, votes)
     shown = {c: v.value for c, v in votes.items()}
-    context = chamber_context(scenario, shown, outcome, headline(scenario, outcome), interactive=True)
+    context = chamber_context(scenario, shown, outcome, headline(scenario, outcome, i18n.CURRENT), interactive=True)
     context |= power_context(scenario, votes)
     return {name: env.get_template(template).render(context) for name, template in BOARD_PARTS.items()}
 

@@ -21,6 +21,7 @@ from app.domain.errors import Conflict, InvalidScenario, Problem
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Member, Scenario
 from app.domain.votes import Matter, Vote
+from app.i18n import N_, gettext, ngettext
 from app.scenarios import (
     FORM_FIELDS,
     FORM_MEMBER_FIELDS,
@@ -37,6 +38,7 @@ from app.scenarios.edit import duplicate as copy_scenario
 from app.scenarios.fields import is_flag
 from app.web.auth import CsrfDep, InstructorDep, csrf_token
 from app.web.deps import LibraryDep, TemplatesDep
+from app.web.editor_languages import language_field_id, languages_for_page, languages_from_form
 from app.web.editor_meeting import (
     MeetingRows,
     meeting_field_id,
@@ -45,33 +47,59 @@ from app.web.editor_meeting import (
     meeting_label,
     meeting_place,
 )
+from app.web.errors import translated
 
 router = APIRouter(include_in_schema=False)
 MAX_ROWS = 200
 # The form's single-line and text-area fields; matter, verdict, members and the meeting have inputs of their own.
-_OWN_INPUTS = ("matter", "verdict", "members", "agenda", "invitations", "drafts", "speaking_seconds")
+_OWN_INPUTS = (
+    "matter",
+    "verdict",
+    "members",
+    "agenda",
+    "invitations",
+    "drafts",
+    "speaking_seconds",
+    "language",
+    "translations",
+)
 TEXT_FIELDS = tuple(name for name in FORM_FIELDS if name not in _OWN_INPUTS)
 # What the form calls each field, in the order of the form: its labels and the list of problems say the same.
+# English here, translated where they are shown (``_editor``, ``field_label``).
 LABELS = {
-    "file_name": "File name",
-    "title": "Title",
-    "question": "The question put to the vote",
-    "matter": "Matter",
-    "date": "Date",
-    "president": "President (a member's code)",
-    "context": "Briefing for everyone",
-    "verdict_adopted": "If adopted, say",
-    "verdict_not_adopted": "If not adopted, say",
-    "members": "Members",
+    "file_name": N_("File name"),
+    "title": N_("Title"),
+    "question": N_("The question put to the vote"),
+    # Translators: the field for whether the question is procedural or substantive (Art. 27 of the Charter).
+    "matter": N_("Matter"),
+    "date": N_("Date"),
+    "president": N_("President (a member's code)"),
+    "context": N_("Briefing for everyone"),
+    # Translators: a field's label: the words the page shows when the question is adopted.
+    "verdict_adopted": N_("If adopted, say"),
+    # Translators: a field's label: the words the page shows when the question is not adopted.
+    "verdict_not_adopted": N_("If not adopted, say"),
+    "members": N_("Members"),
 }
 MEMBER_LABELS = {
-    "name": "Name",
-    "code": "Code",
-    "permanent": "Permanent",
-    "vote": "Starting vote",
-    "party_to_dispute": "Party to the dispute",
-    "brief": "Brief",
+    "name": N_("Name"),
+    "code": N_("Code"),
+    # Translators: a column of the members' table: whether the member is a permanent member of the Council.
+    "permanent": N_("Permanent"),
+    "vote": N_("Starting vote"),
+    "party_to_dispute": N_("Party to the dispute"),
+    # Translators: a column of the members' table: the delegation's confidential instructions (its brief).
+    "brief": N_("Brief"),
 }
+# The notice when the button offering a Matter's usual words put them in place, one sentence for each Matter.
+USUAL_WORDS_IN_PLACE = {
+    Matter.PROCEDURAL: N_("The usual words for a procedural question are in place; not saved yet."),
+    Matter.SUBSTANTIVE: N_("The usual words for a substantive question are in place; not saved yet."),
+}
+
+
+def _translated_labels(labels: dict[str, str]) -> dict[str, str]:
+    return {key: gettext(label) for key, label in labels.items()}
 
 
 def _text(form: FormData, key: str) -> str:
@@ -106,6 +134,7 @@ class Rows:
 
     members: list[int] = field(default_factory=list)
     meeting: MeetingRows = field(default_factory=MeetingRows)
+    codes: list[str] = field(default_factory=list)  # each member's code, as the form gave it
 
 
 # Where a problem with a whole list is shown: its heading, which the list of problems links to.
@@ -137,8 +166,10 @@ def document_from_form(form: FormData) -> tuple[dict[str, Any], Rows]:
         members.append(_member_from_form(form, row))
         rows.append(row)
     doc["members"] = members
+    codes = [str(m.get("code", "")) for m in members]
+    doc |= languages_from_form(form, rows, codes)
     meeting, meeting_rows = meeting_from_form(form)
-    return doc | meeting, Rows(rows, meeting_rows)
+    return doc | meeting, Rows(rows, meeting_rows, codes)
 
 
 def _where(path: FieldPath, rows: Rows) -> tuple[str, bool]:
@@ -150,6 +181,9 @@ def _where(path: FieldPath, rows: Rows) -> tuple[str, bool]:
     meeting = meeting_field_id(path, rows.meeting)
     if meeting is not None:
         return meeting
+    language = language_field_id(path, rows.members, rows.codes)
+    if language is not None:
+        return language
     if len(path) >= 1 and path[0] in (*FORM_FIELDS, "file_name"):
         return str(path[0]), True
     return "general", True
@@ -163,10 +197,11 @@ def field_id(path: FieldPath, rows: Rows) -> str:
 def field_label(field: str) -> str:
     """What the form calls the field a problem is about, for the list of problems: "Code, row 4"."""
     if field in LABELS:
-        return LABELS[field]
+        return gettext(LABELS[field])
     row, _, key = field[1:].partition("_")
     if field.startswith("m") and row.isdigit() and key in MEMBER_LABELS:
-        return f"{MEMBER_LABELS[key]}, row {int(row) + 1}"
+        # Translators: a field of the members' table and its row, in the list of problems ("Code, row 4").
+        return gettext("%(field)s, row %(row)d") % {"field": gettext(MEMBER_LABELS[key]), "row": int(row) + 1}
     return meeting_label(field) or ""
 
 
@@ -194,7 +229,8 @@ def _for_form(problems: list[Problem], rows: Rows) -> list[dict[str, str]]:
         where, exact = _where(p.path, rows)
         label = field_label(where)
         anchor = HEADINGS.get(where, where) if label else ""
-        message = p.message if exact else f"{p.field}: {p.message}"
+        said = translated(p.message)
+        message = said if exact else f"{p.field}: {said}"
         found.append(
             {"field_id": where, "field": p.field, "message": message, "label": label or p.field, "anchor": anchor}
         )
@@ -202,7 +238,9 @@ def _for_form(problems: list[Problem], rows: Rows) -> list[dict[str, str]]:
 
 
 def _summary(count: int) -> str:
-    return f"{count} problem{'s' if count != 1 else ''} to fix" if count else "✓ Valid"
+    if not count:
+        return gettext("✓ Valid")
+    return ngettext("%(count)d problem to fix", "%(count)d problems to fix", count) % {"count": count}
 
 
 def _editor(
@@ -243,9 +281,10 @@ def _editor(
         "usual_words": {m: verdicts.usual(m) for m in Matter},
         "plain_words": verdicts.PLAIN.model_dump(),
         "suggest": verdicts.suggestion(words if isinstance(words, dict) else {}, matter_was, matter),
-        "labels": LABELS,
-        "member_labels": MEMBER_LABELS,
+        "labels": _translated_labels(LABELS),
+        "member_labels": _translated_labels(MEMBER_LABELS),
         "meeting": meeting_for_page(data, errors),
+        "languages": languages_for_page(data, rows),
     }
     return templates.TemplateResponse(request, "editor/edit.html", context, status_code=status)  # type: ignore[no-any-return]
 
@@ -336,7 +375,7 @@ async def editor_save(
             ident=ident,
             base_hash=base_hash,
             file_name=file_name,
-            message=f"The usual words for a {chosen.value} question are in place; not saved yet.",
+            message=gettext(USUAL_WORDS_IN_PLACE[chosen]),
         )
     try:
         saved = await run_in_threadpool(save_edit, library, doc, ident=ident, base_hash=base_hash, file_name=file_name)
@@ -350,7 +389,7 @@ async def editor_save(
             base_hash=base_hash,
             file_name=file_name,
             problems=_for_form(refusal.problems, rows) if isinstance(refusal, InvalidScenario) else None,
-            message="Not saved." if invalid else str(refusal),
+            message=gettext("Not saved.") if invalid else translated(str(refusal)),
             status=422 if invalid else 409,
             matter_was=_matter(_text(form, "matter_shown")),
         )

@@ -19,42 +19,66 @@ from starlette.datastructures import FormData
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Amendment, Draft, DraftMatter, Invitation, Scenario
 from app.domain.votes import Chapter
+from app.i18n import N_, gettext
 from app.scenarios.fields import STEP_FORM_FIELDS, STEP_KEPT_FIELDS, STEP_ORDER, StepModel
 
 MAX_STEPS = 200
 DEFAULT_SECONDS: int = Scenario.model_fields["speaking_seconds"].default
-RULES = {37: "37: a Member State", 39: "39: a briefer"}
+# The words of the form's choices and labels are English here, translated where they are shown
+# (``meeting_for_page``, ``meeting_label``).
+RULES = {
+    # Translators: a choice of the rule of procedure an invitation is made under (rule 37 of the Council's rules).
+    37: N_("37: a Member State"),
+    # Translators: a choice of the rule of procedure an invitation is made under (rule 39 of the Council's rules).
+    39: N_("39: a briefer"),
+}
 MATTERS = {
-    DraftMatter.PROCEDURAL: "Procedural (9 votes, no veto)",
-    DraftMatter.SUBSTANTIVE: "Substantive (9 votes, veto)",
-    DraftMatter.CONTESTED: "Contested (the preliminary question first)",
+    DraftMatter.PROCEDURAL: N_("Procedural (9 votes, no veto)"),
+    DraftMatter.SUBSTANTIVE: N_("Substantive (9 votes, veto)"),
+    DraftMatter.CONTESTED: N_("Contested (the preliminary question first)"),
 }
 _CHAPTER_WORDS = {
-    Chapter.VI: "Chapter VI",
-    Chapter.VII: "Chapter VII",
-    Chapter.ART_52_3: "Art. 52(3)",
-    Chapter.OTHER: "Other",
+    # Translators: Chapter VI of the UN Charter.
+    Chapter.VI: N_("Chapter VI"),
+    # Translators: Chapter VII of the UN Charter.
+    Chapter.VII: N_("Chapter VII"),
+    # Translators: Article 52(3) of the UN Charter.
+    Chapter.ART_52_3: N_("Art. 52(3)"),
+    # Translators: a chapter of the Charter other than those listed.
+    Chapter.OTHER: N_("Other"),
 }
-CHAPTERS = {"": "Not said", **{c.value: _CHAPTER_WORDS.get(c, c.value) for c in Chapter}}
+# Translators: the chapter of the Charter a draft is under is not given.
+CHAPTERS = {"": N_("Not said"), **{c.value: _CHAPTER_WORDS.get(c, c.value) for c in Chapter}}
 
 # What the form calls each box, as its labels and the list of problems say it.
 LABELS = {
-    "agenda": "Agenda items, one per line",
-    "speaking_seconds": "Speaking time, in seconds",
-    "invitations": "Invitations",
-    "drafts": "Drafts",
+    "agenda": N_("Agenda items, one per line"),
+    "speaking_seconds": N_("Speaking time, in seconds"),
+    "invitations": N_("Invitations"),
+    "drafts": N_("Drafts"),
 }
-INVITATION_LABELS = {"rule": "Rule", "who": "Who"}
+# Translators: the rule of procedure an invitation is made under; and whom it invites.
+INVITATION_LABELS = {"rule": N_("Rule"), "who": N_("Who")}
 DRAFT_LABELS = {
-    "symbol": "Symbol",
-    "sponsors": "Sponsors (codes)",
-    "summary": "Summary",
-    "paragraphs": "Operative paragraphs, one per line",
-    "matter": "Matter",
-    "chapter": "Chapter",
+    # Translators: a document's UN symbol, such as S/2019/186.
+    "symbol": N_("Symbol"),
+    "sponsors": N_("Sponsors (codes)"),
+    "summary": N_("Summary"),
+    "paragraphs": N_("Operative paragraphs, one per line"),
+    # Translators: whether the draft is procedural or substantive (Art. 27 of the Charter).
+    "matter": N_("Matter"),
+    # Translators: the chapter of the UN Charter the draft is under.
+    "chapter": N_("Chapter"),
 }
-AMENDMENT_LABELS = {"symbol": "Symbol", "sponsors": "Sponsors (codes)", "summary": "Summary"}
-_KEPT_WORDS = {"votes": "votes", "record": "record", "preliminary": "preliminary question"}
+AMENDMENT_LABELS = {"symbol": N_("Symbol"), "sponsors": N_("Sponsors (codes)"), "summary": N_("Summary")}
+# What a step's row keeps from the file that the form does not show: "Kept from the file, not edited here: votes, record."
+# Translators: what a step of the meeting file holds that the form does not edit (its votes, its record).
+_KEPT_WORDS = {"votes": N_("votes"), "record": N_("record"), "preliminary": N_("preliminary question")}
+
+
+def _translated(words: dict[Any, str]) -> dict[Any, str]:
+    return {key: gettext(text) for key, text in words.items()}
+
 
 _INVITATION = re.compile(r"^i(\d+)_([a-z]+)$")
 _DRAFT = re.compile(r"^d(\d+)_([a-z]+)$")
@@ -227,13 +251,26 @@ def meeting_field_id(path: FieldPath, rows: MeetingRows) -> tuple[str, bool] | N
 def meeting_label(field_id: str) -> str | None:
     """What the form calls a meeting's box: "Sponsors (codes), amendment 1 to draft 2"."""
     if field_id in LABELS:
-        return LABELS[field_id]
+        return gettext(LABELS[field_id])
     if (found := _INVITATION.match(field_id)) and found[2] in INVITATION_LABELS:
-        return f"{INVITATION_LABELS[found[2]]}, invitation {int(found[1]) + 1}"
+        # Translators: a box of the form and the invitation it belongs to, in the list of problems ("Who, invitation 2").
+        return gettext("%(field)s, invitation %(number)d") % {
+            "field": gettext(INVITATION_LABELS[found[2]]),
+            "number": int(found[1]) + 1,
+        }
     if (found := _DRAFT.match(field_id)) and found[2] in DRAFT_LABELS:
-        return f"{DRAFT_LABELS[found[2]]}, draft {int(found[1]) + 1}"
+        # Translators: a box of the form and the draft it belongs to, in the list of problems ("Symbol, draft 2").
+        return gettext("%(field)s, draft %(number)d") % {
+            "field": gettext(DRAFT_LABELS[found[2]]),
+            "number": int(found[1]) + 1,
+        }
     if (found := _AMENDMENT.match(field_id)) and found[3] in AMENDMENT_LABELS:
-        return f"{AMENDMENT_LABELS[found[3]]}, amendment {int(found[2]) + 1} to draft {int(found[1]) + 1}"
+        # Translators: a box of the form, its amendment and that amendment's draft ("Summary, amendment 1 to draft 2").
+        return gettext("%(field)s, amendment %(amendment)d to draft %(draft)d") % {
+            "field": gettext(AMENDMENT_LABELS[found[3]]),
+            "amendment": int(found[2]) + 1,
+            "draft": int(found[1]) + 1,
+        }
     return None
 
 
@@ -266,7 +303,7 @@ def _joined(value: Any, separator: str) -> str:
 def _kept_of(step: dict[str, Any], model: StepModel) -> tuple[str, str]:
     """A step's hidden box (JSON) and the words for what it holds: "votes, record"."""
     kept = {k: step[k] for k in STEP_KEPT_FIELDS[model] if step.get(k) not in (None, {}, [])}
-    words = ", ".join(_KEPT_WORDS.get(k, k) for k in kept)
+    words = ", ".join(gettext(_KEPT_WORDS[k]) if k in _KEPT_WORDS else k for k in kept)
     return (json.dumps(kept, ensure_ascii=False) if kept else ""), words
 
 
@@ -324,11 +361,11 @@ def meeting_for_page(data: dict[str, Any], errors: dict[str, list[str]]) -> dict
         "default_seconds": DEFAULT_SECONDS,
         "invitations": [*map(_page_invitation, invitations), _page_invitation({})],
         "drafts": [*map(_page_draft, drafts), _page_draft({})],
-        "rules": RULES,
-        "matters": {m.value: words for m, words in MATTERS.items()},
-        "chapters": CHAPTERS,
-        "labels": LABELS,
-        "invitation_labels": INVITATION_LABELS,
-        "draft_labels": DRAFT_LABELS,
-        "amendment_labels": AMENDMENT_LABELS,
+        "rules": _translated(RULES),
+        "matters": {m.value: gettext(words) for m, words in MATTERS.items()},
+        "chapters": {value: gettext(words) if words else words for value, words in CHAPTERS.items()},
+        "labels": _translated(LABELS),
+        "invitation_labels": _translated(INVITATION_LABELS),
+        "draft_labels": _translated(DRAFT_LABELS),
+        "amendment_labels": _translated(AMENDMENT_LABELS),
     }

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
+from app import i18n
 from app.domain.errors import (
     Conflict,
     Forbidden,
@@ -21,10 +22,17 @@ from app.domain.errors import (
     UnscSimError,
     format_path,
 )
+from app.domain.meeting import Phrase
+from app.i18n import N_, ngettext
+from app.i18n import gettext as _
 from app.store.faults import DatabaseUnavailable, DiskFull, disk_full, is_disk_full, reason
 from app.store.writer import Unavailable
 
 log = logging.getLogger("unsc_sim")
+
+# The details Starlette itself gives (an unknown address, a method a route does not take): listed here so that
+# the catalog has them; ``http_error`` translates whatever detail it shows.
+STARLETTE_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
 
 STATUS = {
     InvalidScenario: 422,
@@ -57,8 +65,17 @@ def _respond(request: Request, status: int, message: str, problems: list[dict[st
     )
 
 
+def translated(message: str) -> str:
+    """``message`` in the reader's language: a domain ``Phrase`` is translated then filled in; a sentence marked
+    with ``N_`` where it was raised is looked up whole; anything else stays as it is (and an empty message never
+    looks up the catalog's header)."""
+    if isinstance(message, Phrase):
+        return message.translated(i18n.CURRENT)
+    return _(message) if message else message
+
+
 def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {"field": problem.field, "line": problem.line, "message": problem.message}
+    return {"field": problem.field, "line": problem.line, "message": translated(problem.message)}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -66,14 +83,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, error: UnscSimError) -> Response:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         if isinstance(error, InvalidScenario):
-            where = f"{error.source}: " if error.source else ""
             count = len(error.problems)
-            message = f"{where}{count} problem{'s' if count != 1 else ''} with the scenario"
+            if error.source:
+                message = ngettext(
+                    "%(source)s: %(count)d problem with the scenario",
+                    "%(source)s: %(count)d problems with the scenario",
+                    count,
+                ) % {"source": error.source, "count": count}
+            else:
+                message = ngettext(
+                    "%(count)d problem with the scenario", "%(count)d problems with the scenario", count
+                ) % {"count": count}
             return _respond(request, status, message, [_problem_json(p) for p in error.problems])
         if isinstance(error, InvalidRequest):
-            problem = {"field": error.field, "line": None, "message": error.message}
-            return _respond(request, status, f"{error.field}: {error.message}", [problem])
-        return _respond(request, status, str(error))
+            said = translated(error.message)
+            problem = {"field": error.field, "line": None, "message": said}
+            return _respond(request, status, f"{error.field}: {said}", [problem])
+        said = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+        return _respond(request, status, translated(said))
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, error: RequestValidationError) -> Response:
@@ -84,13 +111,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 loc = loc[1:]
             message = str(item.get("msg", "invalid"))
             if item.get("type") == "json_invalid":
-                loc, message = (), f"the body is not valid JSON ({item.get('ctx', {}).get('error', 'syntax error')})"
+                context = item.get("ctx", {})
+                detail = context["error"] if "error" in context else _("syntax error")
+                loc, message = (), _("the body is not valid JSON (%(error)s)") % {"error": detail}
             problems.append({"field": format_path(loc), "line": None, "message": message})
-        return _respond(request, 422, "the request is not valid", problems)
+        return _respond(request, 422, _("the request is not valid"), problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        message = error.detail if isinstance(error.detail, str) else "request refused"
+        message = translated(error.detail) if isinstance(error.detail, str) else _("request refused")
         response = _respond(request, error.status_code, message)
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
@@ -103,11 +132,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return _respond(request, 507, str(disk_full(error)))
         log.error("the session database failed on %s %s: %s", request.method, request.url.path, reason(error))
         where = request.app.state.database
-        return _respond(
-            request, 503, f"the session database {where} cannot be read right now ({reason(error)}); try again"
-        )
+        message = _("the session database %(database)s cannot be read right now (%(reason)s); try again")
+        return _respond(request, 503, message % {"database": where, "reason": reason(error)})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, _error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "something went wrong on the server; the error has been logged")
+        return _respond(request, 500, _("something went wrong on the server; the error has been logged"))

@@ -23,15 +23,19 @@ ONE_YEAR = 365 * 24 * 3600
 
 def safe_next(target: str | None) -> str:
     """``target`` if it is a path on this site, else the home page."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\\\" in target or any(
-        ord(c) < 0x20 for c in target
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\\\" in target
+        or any(ord(c) < 0x20 for c in target)
     ):
         return "/"
     return target
 
 
 @router.get("/language/{language}")
-def choose_language(language: str, request: Request, next: str | None = None) -> Response:  # noqa: A002
+def choose_language(language: str, request: Request, next: str | None = None) -> Response:
     if language not in i18n.LANGUAGES:
         raise NotFound(i18n.gettext("No such language."))
     response = RedirectResponse(safe_next(next), status_code=303)

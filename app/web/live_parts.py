@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from app import i18n
 from app.domain.meeting import Act
 from app.domain.rules import headline
 from app.domain.session import (
@@ -31,7 +32,10 @@ from app.domain.session import (
     refusal,
 )
 from app.domain.votes import Vote
+from app.i18n import N_
+from app.i18n import gettext as _
 from app.live import INSTRUCTOR, Audience
+from app.localize import localized_view
 from app.web import meeting_view
 from app.web.board import chamber_context
 
@@ -59,15 +63,22 @@ PRESIDENT_PARTS = ("meeting", "president")
 
 
 # What a destructive control asks before it acts: in a dialog (static/live.js reads data-confirm), or on
-# a page of its own without JavaScript.
+# a page of its own without JavaScript. English here: ``confirmations()`` gives them in the reader's language.
 CONFIRMATIONS = {
-    Action.END: "End the session? Students can no longer vote or join, and it cannot be reopened.",
-    Action.CLEAR: "Clear every vote? Every delegation goes back to undecided.",
-    Action.RESET: "Reset every vote to the scenario's positions? The votes cast in this session are replaced.",
-    Action.RELEASE: "Release this delegation? Its students can no longer vote here and must join again.",
-    Action.REMOVE: "Remove this student? They must join again to take part.",
-    Action.BLOCK: "Block this device? The student is removed, and this device (and, on a network where each device has its own address, its address) cannot join this session again.",
+    Action.END: N_("End the session? Students can no longer vote or join, and it cannot be reopened."),
+    Action.CLEAR: N_("Clear every vote? Every delegation goes back to undecided."),
+    Action.RESET: N_("Reset every vote to the scenario's positions? The votes cast in this session are replaced."),
+    Action.RELEASE: N_("Release this delegation? Its students can no longer vote here and must join again."),
+    Action.REMOVE: N_("Remove this student? They must join again to take part."),
+    Action.BLOCK: N_(
+        "Block this device? The student is removed, and this device (and, on a network where each device has its own address, its address) cannot join this session again."
+    ),
 }
+
+
+def confirmations() -> dict[Action, str]:
+    """What each destructive control asks, in the language being rendered."""
+    return {action: _(question) for action, question in CONFIRMATIONS.items()}
 
 
 def student_audience(key: str) -> Audience:
@@ -93,7 +104,7 @@ def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool
             s.code: ("hidden" if s.vote is not Vote.UNDECIDED else "undecided") if hidden else s.vote.value
             for s in view.seats
         }
-        words = HIDDEN_HEADLINE if hidden else headline(view.scenario, view.outcome)
+        words = _(HIDDEN_HEADLINE) if hidden else headline(view.scenario, view.outcome, i18n.CURRENT)
     role = Role.INSTRUCTOR if instructor else Role.VISITOR
     return (
         chamber_context(scenario, shown, outcome, words, hidden=hidden)
@@ -107,7 +118,7 @@ def _context(view: SessionView, instructor: bool, join_url: str, *, reveal: bool
             "Action": Action,
             "Status": Status,
             "csrf": CSRF_SLOT,
-            "confirmations": CONFIRMATIONS,
+            "confirmations": confirmations(),
             "Place": Place,
             "JoinMode": JoinMode,
             "seat_size_max": SEAT_SIZE_MAX,
@@ -131,7 +142,7 @@ def _student_context(view: SessionView, key: str) -> dict[str, Any]:
         "seated": seated,
         "Place": Place,
         "choices": STUDENT_CHOICES,
-        "refused": refusal(view, Action.VOTE, Role.STUDENT) if voter else "not the voter",
+        "refused": refusal(view, Action.VOTE, Role.STUDENT, translate=i18n.CURRENT) if voter else _("not the voter"),
         "session": view,
         "scenario": view.scenario,
         "csrf": CSRF_SLOT,
@@ -147,9 +158,9 @@ def _member_acts(view: SessionView, code: str) -> dict[str, Any]:
     """In a meeting: the delegation's acts now, and its vote on the question before the Council."""
     acts = meeting_view.member_context(view, code, dt.datetime.now(dt.UTC))
     if Act.VOTE not in acts["allowed"]:
-        acts["refused"] = "no question is being voted on"
+        acts["refused"] = _("no question is being voted on")
     elif view.status is not Status.OPEN:
-        acts["refused"] = "the meeting is not open"
+        acts["refused"] = _("the meeting is not open")
     else:
         acts["refused"] = None
     return acts
@@ -168,6 +179,7 @@ class PartRenderer:
     def parts(self, view: SessionView, audience: Audience, memo: dict[str, str] | None = None) -> dict[str, str]:
         """Every part ``audience`` sees, keyed by name; ``memo`` shares the room's parts between audiences."""
         memo = {} if memo is None else memo
+        view = localized_view(view)  # the scenario's own text in the reader's language, where it has it
         instructor = audience == INSTRUCTOR
         names: tuple[str, ...] = (
             INSTRUCTOR_PARTS if instructor else SEAT_PARTS if audience[0] == "student" else ROOM_PARTS
@@ -187,7 +199,7 @@ class PartRenderer:
                 chair = view.president is not None and audience[1] == view.president
                 result[name] = self.part(name, _chair_context(view, self.join_url(view))) if chair else ""
                 continue
-            key = f"{name}:{variant}"
+            key = f"{name}:{variant}:{i18n.current()}"  # audiences in other languages share no text
             if key not in memo:
                 context = context or _context(view, instructor, self.join_url(view))
                 memo[key] = self.part(name, context)
@@ -196,6 +208,7 @@ class PartRenderer:
 
     def revealed(self, view: SessionView) -> dict[str, str]:
         """The verdict and the chamber with every vote shown, hidden or not: for the instructor's eyes only."""
+        view = localized_view(view)
         context = _context(view, True, self.join_url(view), reveal=True)
         return {name: self.part(name, context) for name in ("verdict", "chamber")}
 

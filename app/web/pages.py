@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.localize import localized
 from app.web.auth import is_instructor
 from app.web.board import as_seen_by, board_context, board_parts, votes_from_params, votes_query
 from app.web.deps import LibraryDep, TemplatesDep
@@ -29,7 +30,7 @@ def board_page(scenario_id: str, request: Request, library: LibraryDep, template
 
     The members' briefs are in the page only for the instructor, or when the scenario makes them public.
     """
-    scenario = as_seen_by(library.get(scenario_id), instructor=is_instructor(request))
+    scenario = as_seen_by(localized(library.get(scenario_id)), instructor=is_instructor(request))
     votes = votes_from_params(scenario, request.query_params)
     context = board_context(templates.env, scenario_id, scenario, votes)
     return templates.TemplateResponse(request, "scenarios/board.html", context)
@@ -38,7 +39,7 @@ def board_page(scenario_id: str, request: Request, library: LibraryDep, template
 @router.get("/scenarios/{scenario_id}/parts")
 def board_update(scenario_id: str, request: Request, library: LibraryDep, templates: TemplatesDep) -> Response:
     """The board's verdict and chamber for the votes in the query, as the page draws them; for its script."""
-    scenario = as_seen_by(library.get(scenario_id), instructor=is_instructor(request))
+    scenario = as_seen_by(localized(library.get(scenario_id)), instructor=is_instructor(request))
     votes = votes_from_params(scenario, request.query_params)
     body = {
         "parts": board_parts(templates.env, scenario, votes),

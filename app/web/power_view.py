@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from app.domain.power import MemberPower, power_report, what_if_sentence
+from app.domain.power import (
+    MemberPower,
+    obliged_sentence,
+    path_sentence,
+    power_report,
+    power_sentence,
+    what_if_sentence,
+)
 from app.domain.rules import join_names
 from app.domain.scenario import Scenario
 from app.domain.votes import Vote
+from app.i18n import CURRENT, ngettext
 
 
 @dataclass(frozen=True)
@@ -44,11 +52,17 @@ def _percent(value: Fraction) -> str:
     return f"{float(value) * 100:.1f}%"
 
 
-_KINDS = (
-    ("permanent", "Permanent member", "Permanent members"),
-    ("elected", "Elected member", "Elected members"),
-    ("party", "Party obliged to abstain", "Parties obliged to abstain"),
-)
+# The kinds of seat, in the chart's order.
+_KINDS = ("permanent", "elected", "party")
+
+
+def _label(kind: str, count: int) -> str:
+    """What the chart calls ``count`` members of a kind, in the language being rendered."""
+    if kind == "permanent":
+        return ngettext("Permanent member", "Permanent members", count)
+    if kind == "elected":
+        return ngettext("Elected member", "Elected members", count)
+    return ngettext("Party obliged to abstain", "Parties obliged to abstain", count)
 
 
 def _kind(member: MemberPower) -> str:
@@ -63,7 +77,7 @@ def _bars(members: list[MemberPower]) -> list[Bar]:
         groups.setdefault(_kind(member), []).append(member)
     top = max((Fraction(m.shapley_shubik_exact) for m in members), default=Fraction(0))
     bars = []
-    for kind, one, many in _KINDS:
+    for kind in _KINDS:
         group = groups.get(kind)
         if not group:
             continue
@@ -71,7 +85,7 @@ def _bars(members: list[MemberPower]) -> list[Bar]:
         bars.append(
             Bar(
                 kind=kind,
-                label=one if len(group) == 1 else many,
+                label=_label(kind, len(group)),
                 members=len(group),
                 names=", ".join(m.name for m in group),
                 share=share,
@@ -83,17 +97,26 @@ def _bars(members: list[MemberPower]) -> list[Bar]:
 
 
 def power_context(scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
-    """The chart's context for these votes: ``{"power": {...}}`` for ``scenarios/_power.html``."""
+    """The chart's context for these votes: ``{"power": {...}}`` for ``scenarios/_power.html``.
+
+    Its sentences are in the language being rendered (the report's own are English): the same sentences
+    ``power_report`` writes, asked of the domain with the reader's catalog.
+    """
     report = power_report(scenario, votes)
-    names = {m.code: m.name for m in scenario.members}
-    what_ifs = [what_if_sentence(w, names) for w in report.what_ifs if w.changes]
+    members, matter, chapter = scenario.members, scenario.matter, scenario.chapter
+    names = {m.code: m.name for m in members}
+    what_ifs = [what_if_sentence(w, names, CURRENT) for w in report.what_ifs if w.changes]
+    sentences = (
+        power_sentence(members, scenario.required, chapter, CURRENT),
+        obliged_sentence(members, names, matter, chapter, CURRENT),
+    )
     return {
         "power": {
             "report": report,
             "bars": _bars(report.members),
-            "sentence": report.sentence,
-            "path_sentence": report.path_sentence,
-            "pivotal_names": join_names(report.path.pivotal, names),
+            "sentence": " ".join(s for s in sentences if s),
+            "path_sentence": path_sentence(report.path, names, CURRENT),
+            "pivotal_names": join_names(report.path.pivotal, names, CURRENT),
             "what_ifs": what_ifs,
             "matter": report.matter.value,
         }

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.i18n import gettext as _
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -130,7 +134,9 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = b'{"error": "the request body is too large", "limit_bytes": %d}' % self.max_bytes
+        # The reader's language is known here: the app sets it before any middleware runs (app/web/__init__.py).
+        error = _("the request body is too large")
+        body = json.dumps({"error": error, "limit_bytes": self.max_bytes}, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from app import exports
+from app import exports, i18n
 from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.session import (
@@ -36,10 +36,13 @@ from app.domain.session import (
     snapshot,
 )
 from app.domain.votes import Vote
+from app.i18n import N_, gettext, ngettext
 from app.live import DIRECT_SEND, HEARTBEAT, INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
+from app.localize import localized_view
 from app.sessions import CONTROLS
 from app.sessions_unavailable import SessionsUnavailable
 from app.settings import Settings
+from app.web import meeting_view
 from app.web.address import is_loopback
 from app.web.auth import (
     CsrfDep,
@@ -75,7 +78,7 @@ def wants_json(request: Request) -> bool:
 def done(request: Request, view: SessionView, redirect_to: str, renderer: PartRenderer) -> Response:
     """After an instructor's change: the state and the console's parts for the script, or back to the page."""
     if wants_json(request):
-        body = snapshot(view, for_instructor=True) | {"parts": renderer.parts(view, INSTRUCTOR)}
+        body = snapshot(view, for_instructor=True, translate=i18n.CURRENT) | {"parts": renderer.parts(view, INSTRUCTOR)}
         return JSONResponse(body)
     return RedirectResponse(redirect_to, status_code=303)
 
@@ -87,6 +90,7 @@ def join_url(request: Request, view: SessionView) -> str:
 
 def live_context(request: Request, view: SessionView, renderer: PartRenderer, audience: Audience) -> dict[str, Any]:
     """What every live page shares: the parts as this visitor sees them, and where to follow them."""
+    view = localized_view(view)
     url = join_url(request, view)
     return {
         "session": view,
@@ -95,7 +99,8 @@ def live_context(request: Request, view: SessionView, renderer: PartRenderer, au
         "join_is_loopback": is_loopback(url),
         "csrf": csrf_token(request),
         "parts": embed(renderer.parts(view, audience), csrf_token(request)),
-        "page_data": {"events": f"/s/{view.id}/events", "version": view.version},
+        # The stream carries the page's language, which may be the projector's own (?lang=) rather than the cookie's.
+        "page_data": {"events": f"/s/{view.id}/events?lang={i18n.current()}", "version": view.version},
     }
 
 
@@ -106,7 +111,9 @@ def live_context(request: Request, view: SessionView, renderer: PartRenderer, au
 def instructor_login(request: Request, settings: SettingsDep, token: str = "") -> Response:
     """The link printed by ``unsc-sim serve``: trade the secret for a cookie, then drop it from the address."""
     if not token_matches(settings, token):
-        raise Forbidden("this instructor link is not valid; copy it again from the terminal running unsc-sim serve")
+        raise Forbidden(
+            gettext("this instructor link is not valid; copy it again from the terminal running unsc-sim serve")
+        )
     response = RedirectResponse("/sessions", status_code=303)
     set_instructor_cookie(response, request, settings)
     return response
@@ -199,8 +206,12 @@ def control(
     try:
         chosen = Action(action)
     except ValueError:
-        raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
-    refused = refusal(service.get(session_id), chosen, Role.INSTRUCTOR) if chosen in CONTROLS else None
+        raise HTTPException(422, _unknown_action(action)) from None
+    refused = (
+        refusal(service.get(session_id), chosen, Role.INSTRUCTOR, translate=i18n.CURRENT)
+        if chosen in CONTROLS
+        else None
+    )
     if refused:  # refused now whatever the answer: asking "are you sure?" first would mislead
         raise Conflict(refused)
     unconfirmed = _unconfirmed(request, templates, chosen, confirm, f"/s/{session_id}/control", session_id)
@@ -209,19 +220,27 @@ def control(
     try:
         view = service.control(session_id, chosen)
     except ValueError:
-        raise HTTPException(422, f"unknown action {action!r}; expected one of {CONTROL_CHOICES}") from None
+        raise HTTPException(422, _unknown_action(action)) from None
     return done(request, view, f"/s/{session_id}/console", renderer)
+
+
+def _unknown_action(action: str) -> str:
+    # Translators: %(action)s is what the form sent, quoted; %(choices)s lists the controls as written (open, close, ...).
+    message = gettext("unknown action %(action)s; expected one of %(choices)s")
+    return message % {"action": repr(action), "choices": CONTROL_CHOICES}
 
 
 def _unconfirmed(
     request: Request, templates: Any, action: Action, confirm: str, target: str, session_id: str
 ) -> Response | None:
     """A destructive control needs ``confirm=yes``: a script asks in a dialog; without one, a page asks."""
-    question = CONFIRMATIONS.get(action)
-    if question is None or confirm == "yes":
+    english = CONFIRMATIONS.get(action)
+    if english is None or confirm == "yes":
         return None
+    question = gettext(english)
     if wants_json(request):
-        raise HTTPException(428, f"{question} Send confirm=yes to go ahead.")
+        # Translators: %(question)s is the control's question ("End the session? ..."); keep confirm=yes as it is.
+        raise HTTPException(428, gettext("%(question)s Send confirm=yes to go ahead.") % {"question": question})
     context = {
         "question": question,
         "action": action,
@@ -308,7 +327,7 @@ def meeting_act(
     student's for their own delegation. The rules of procedure decide whether it may happen now."""
     instructor = is_instructor(request)
     if as_member and not instructor:
-        raise Forbidden("only the instructor acts on a member's behalf")
+        raise Forbidden(gettext("only the instructor acts on a member's behalf"))
     deed = meetings.Deed(
         act,
         as_member or meetings.PRESIDENT,
@@ -349,16 +368,22 @@ def _meeting_session(service: Any, session_id: str) -> SessionView:
     """A session that runs a meeting; a single question has no record of one (404)."""
     view: SessionView = service.get(session_id)
     if view.meeting is None:
-        raise NotFound("this session is a single question, not a meeting: its export holds the result")
+        raise NotFound(gettext("this session is a single question, not a meeting: its export holds the result"))
     return view
 
 
 @router.get("/s/{session_id}/record", response_class=HTMLResponse)
 def meeting_record(session_id: str, request: Request, service: ServiceDep, templates: TemplatesDep) -> Response:
     """The record of a meeting, every step with its rule and each vote by member: a page to print."""
-    view = _meeting_session(service, session_id)
+    view = localized_view(_meeting_session(service, session_id))
     assert view.meeting is not None
-    context = {"session": view, "meeting": view.meeting, "names": {m.code: m.name for m in view.meeting.members}}
+    context = {
+        "session": view,
+        "scenario": view.scenario,
+        "meeting": view.meeting,
+        "record_lines": meeting_view.record(view.meeting),  # in the reader's language
+        "names": {m.code: m.name for m in view.scenario.members},
+    }
     return templates.TemplateResponse(request, "sessions/record.html", context)
 
 
@@ -399,7 +424,9 @@ def seat_student(
     """Let a waiting student in, remove or block a student, unblock a device, or make a student the voter."""
     action = SEATING_ACTIONS.get(what)
     if action is None:
-        raise HTTPException(404, f"no such change to a student; expected one of {', '.join(SEATING_ACTIONS)}")
+        # Translators: %(choices)s lists the changes as the address writes them (approve, remove, ...).
+        message = gettext("no such change to a student; expected one of %(choices)s")
+        raise HTTPException(404, message % {"choices": ", ".join(SEATING_ACTIONS)})
     target = f"/s/{session_id}/students/{key}/{what}"
     # Refusing a claim that waits for approval is triage, not a loss: it asks nothing.
     refusing = action is Action.REMOVE and service.get(session_id).student(key).place is Place.PENDING
@@ -423,7 +450,8 @@ def seating(
 ) -> Response:
     """How students join (open, approve each claim, locked) and how many a delegation holds."""
     if join_mode is None and seat_size is None:
-        raise HTTPException(422, "send join_mode (open, approve or locked) or seat_size")
+        # Translators: join_mode, seat_size and the modes are the form's names and values: keep them as they are.
+        raise HTTPException(422, gettext("send join_mode (open, approve or locked) or seat_size"))
     view = service.get(session_id)
     if join_mode is not None and join_mode is not view.join_mode:
         view = service.set_join_mode(session_id, join_mode)
@@ -448,9 +476,8 @@ def personal_links(
     for seat in view.seats:
         url = base + link_path(settings, view.id, view.join_code, seat.code)
         buffer = io.BytesIO()
-        segno.make(url, error="m").save(
-            buffer, kind="svg", scale=3, border=1, xmldecl=False, svgns=True, title=f"QR code for {seat.name}"
-        )
+        title = gettext("QR code for %(delegation)s") % {"delegation": seat.name}
+        segno.make(url, error="m").save(buffer, kind="svg", scale=3, border=1, xmldecl=False, svgns=True, title=title)
         links.append({"seat": seat, "url": url, "qr": buffer.getvalue().decode()})
     context = {"session": view, "links": links, "join_is_loopback": is_loopback(base)}
     return templates.TemplateResponse(request, "sessions/links.html", context)
@@ -498,8 +525,9 @@ def qr_code(session_id: str, request: Request, service: ServiceDep) -> Response:
     """The join link as a QR code, drawn on the server (segno), no image service involved."""
     view = service.get(session_id)
     buffer = io.BytesIO()
+    title = gettext("QR code to join with code %(code)s") % {"code": view.join_code}
     segno.make(join_url(request, view), error="m").save(
-        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=f"QR code to join with code {view.join_code}"
+        buffer, kind="svg", scale=8, border=2, xmldecl=False, title=title
     )
     return Response(buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
@@ -529,15 +557,33 @@ def _open_stream(broker: Broker, settings: Settings, session_id: str, audience: 
             client,
             per_session=settings.streams_per_session if capped else None,
             per_client=settings.streams_per_client if capped else None,
+            language=i18n.current(),
         )
     except TooManyStreams as full:
+        values = {"limit": full.limit, "seconds": STREAM_RETRY_SECONDS}
         if full.scope == "client":
-            status, reason = 429, f"too many live streams from your address (at most {full.limit}); close a tab"
+            status, reason = (
+                429,
+                ngettext(
+                    "too many live streams from your address (at most %(limit)d); close a tab; "
+                    "try again in %(seconds)d second",
+                    "too many live streams from your address (at most %(limit)d); close a tab; "
+                    "try again in %(seconds)d seconds",
+                    STREAM_RETRY_SECONDS,
+                ),
+            )
         else:
-            status, reason = 503, f"this session has as many live streams as it can take ({full.limit})"
+            status, reason = (
+                503,
+                ngettext(
+                    "this session has as many live streams as it can take (%(limit)d); try again in %(seconds)d second",
+                    "this session has as many live streams as it can take (%(limit)d); try again in %(seconds)d seconds",
+                    STREAM_RETRY_SECONDS,
+                ),
+            )
         raise HTTPException(
             status,
-            f"{reason}; try again in {STREAM_RETRY_SECONDS} seconds",
+            reason % values,
             headers={"Retry-After": str(STREAM_RETRY_SECONDS), "Cache-Control": "no-store"},
         ) from None
 
@@ -604,7 +650,7 @@ async def events(
     audience = await asyncio.to_thread(_audience, request, service, view)
     listener = _open_stream(broker, settings, session_id, audience, _client(request))
     try:
-        first = broker.payload(view, audience)
+        first = broker.payload(view, audience, listener.language)
     except BaseException:
         broker.unsubscribe(listener)
         raise
@@ -619,7 +665,7 @@ async def events(
         timer = loop.call_later(settings.heartbeat_seconds, beat)
         try:
             yield b"retry: 1500\n"
-            yield broker.event(session_id, audience, first)
+            yield broker.event(session_id, audience, first, listener.language)
             while True:
                 item = await listener.queue.get()
                 if item is None:
@@ -631,7 +677,7 @@ async def events(
                 if item[0] <= last:
                     continue
                 last = item[0]
-                yield broker.event(session_id, audience, item)
+                yield broker.event(session_id, audience, item, listener.language)
         finally:
             timer.cancel()
             broker.unsubscribe(listener)  # counted as open until here; a second call does nothing
@@ -703,7 +749,8 @@ def join_form(request: Request, templates: TemplatesDep, code: str = "") -> Resp
 
 
 # One answer for every miss, so that guessing tells a live code from a dead one no better than a wrong one.
-NO_SUCH = "no session has this code, or it has no such delegation; check the code on the projector"
+# English here: translated where it is raised.
+NO_SUCH = N_("no session has this code, or it has no such delegation; check the code on the projector")
 
 
 def _client(request: Request) -> str:
@@ -721,10 +768,10 @@ def _session_for_code(request: Request, service: Any, code: str, *, exact: bool 
     try:
         view: SessionView = service.by_join_code(normalise_join_code(code))
         if view.status is Status.ENDED or (exact and code != view.join_code):
-            raise NotFound(NO_SUCH)
+            raise NotFound(gettext(NO_SUCH))
     except NotFound:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
-        raise NotFound(NO_SUCH) from None
+        raise NotFound(gettext(NO_SUCH)) from None
     return view
 
 
@@ -743,9 +790,15 @@ def claim_page(code: str, request: Request, service: ServiceDep, templates: Temp
 def _limit(limiter: RateLimiter, key: str) -> None:
     wait = limiter.retry_after(key)
     if wait:
-        raise HTTPException(
-            429, f"too many attempts; try again in {int(wait) + 1} seconds", headers={"Retry-After": str(int(wait) + 1)}
+        seconds = int(wait) + 1
+        # The singular reads "seconds" too, as the English has always said (one message, byte for byte).
+        # Translators: the English says "seconds" even for one; write each plural form of your language as it should be.
+        message = ngettext(
+            "too many attempts; try again in %(seconds)d seconds",
+            "too many attempts; try again in %(seconds)d seconds",
+            seconds,
         )
+        raise HTTPException(429, message % {"seconds": seconds}, headers={"Retry-After": str(seconds)})
 
 
 @router.post("/join/{code}")
@@ -762,7 +815,7 @@ def claim_seat(
     view = _session_for_code(request, service, code, exact=True)
     if member not in {seat.code for seat in view.seats}:
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
-        raise NotFound(NO_SUCH)
+        raise NotFound(gettext(NO_SUCH))
     return _join(request, service, view, member, name)
 
 
@@ -806,7 +859,7 @@ def _linked_session(
     view = _session_for_code(request, service, code, exact=request.method == "POST")
     if member not in {seat.code for seat in view.seats} or not link_matches(settings, view.id, member, link):
         _limit(request.app.state.lookup_limiter, f"miss:{_client(request)}")
-        raise NotFound(NO_SUCH)
+        raise NotFound(gettext(NO_SUCH))
     return view
 
 

@@ -584,3 +584,32 @@ def test_a_copy_of_a_meeting_keeps_its_drafts_and_their_votes(instructor: TestCl
     original, copy = load_file(scenarios / f"{MEETING}.yaml"), load_file(scenarios / "meeting-copy.yaml")
     for name in ("agenda", "invitations", "drafts", "speaking_seconds"):
         assert getattr(copy, name) == getattr(original, name), name
+
+
+def test_the_editor_writes_the_text_in_other_languages(instructor: TestClient, scenarios: Path) -> None:
+    data = form_of(instructor, "/scenarios/syria-2018-agenda/edit")
+    assert data["language"] == "en" and data["tr_fr_title"] == ""
+    row = next(key[1:].split("_")[0] for key, value in data.items() if key.endswith("_code") and value == "USA")
+    data |= {
+        "tr_fr_title": "Les droits de l'homme en Syrie, mars 2018",
+        "tr_fr_adopted": "La séance a lieu",
+        f"tr_fr_m{row}_brief": "Soutenez la réunion.",
+        "tr_zh_question": "是否通过临时议程？",
+    }
+    assert instructor.post("/editor/save", data=data, follow_redirects=False).status_code == 303
+    text = (scenarios / "syria-2018-agenda.yaml").read_text(encoding="utf-8")
+    assert "translations:\n  zh:\n    question: 是否通过临时议程？\n  fr:\n" in text
+    assert "    verdict:\n      adopted: La séance a lieu\n    briefs:\n      USA: Soutenez la réunion.\n" in text
+    assert "language:" not in text  # English, the default, goes unsaid
+    reopened = form_of(instructor, "/scenarios/syria-2018-agenda/edit")
+    assert reopened[f"tr_fr_m{row}_brief"] == "Soutenez la réunion."
+    board = instructor.get("/scenarios/syria-2018-agenda?lang=fr").text
+    assert "Les droits de l&#39;homme en Syrie, mars 2018" in board and "États-Unis" in board
+
+
+def test_a_translation_into_the_files_own_language_is_shown_at_its_section(instructor: TestClient) -> None:
+    data = form_of(instructor, "/scenarios/dprk-2019-meeting-not-held/edit")
+    data["language"] = "fr"  # the French block is now the file's own language
+    response = instructor.post("/editor/save", data=data)
+    assert response.status_code == 422
+    assert 'id="err-tr_fr"' in response.text and "is the scenario&#39;s own language" in response.text

@@ -10,10 +10,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.domain.rules import tally
 from app.scenarios import load_file
+from app.web import configure
 from app.web.board import chamber_context
 from tests.conftest import BUNDLED, GOOD, ROOT
 
-TEMPLATES = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape())
+TEMPLATES = configure(Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape()))
 
 
 def test_library_lists_scenarios_and_the_broken_file(client: TestClient) -> None:

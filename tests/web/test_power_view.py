@@ -6,10 +6,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.domain.votes import Chapter, Matter, Vote
 from app.scenarios import load_file
+from app.web import configure
 from app.web.power_view import power_context
 from tests.conftest import BUNDLED, ROOT
 
-TEMPLATES = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape())
+TEMPLATES = configure(Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape()))
 
 
 def render(context: dict[str, object]) -> str:

@@ -219,8 +219,10 @@ def country_name(code: str, language: str) -> str | None:
     return str(name) if name else None
 
 
-def format_date(value: dt.date, language: str | None = None, form: Literal["short", "medium", "long"] = "long") -> str:
-    return dates.format_date(value, format=form, locale=language or current())
+def format_date(value: dt.date, language: str | None = None) -> str:
+    """A day as the reader writes it: "10 December 2019" (the UN's English), "10 décembre 2019", "2019年12月10日"."""
+    language = language or current()
+    return dates.format_date(value, format="d MMMM y" if language == SOURCE else "long", locale=language)
 
 
 def format_datetime(value: dt.datetime, language: str | None = None) -> str:

@@ -23,6 +23,11 @@ PAGES = {
     "board (December 2019)": "/scenarios/dprk-2019-meeting-not-held",
     "board (year template)": "/scenarios/council-2026",
     "API docs": "/docs",
+    # The longest languages: Arabic (two bytes a letter) and Russian, and Chinese (three bytes a character).
+    **{
+        f"board (December 2019, {lang})": f"/scenarios/dprk-2019-meeting-not-held?lang={lang}"
+        for lang in ("ar", "ru", "zh")
+    },
 }
 LIMIT = 60 * 1024
 

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import re
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, StrictUndefined
+from jinja2.ext import Extension
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -146,9 +148,22 @@ def _configure(templates: Jinja2Templates) -> Jinja2Templates:
     return templates
 
 
+class Unindent(Extension):
+    """Drops the indentation before a tag in the templates' source, once, when a template is compiled: the pages
+    stay readable in the repository and weigh less on the wire (a Russian board is 2 KB lighter); no text moves,
+    since a newline still separates what the indentation did."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:  # noqa: ARG002
+        return _INDENTED_TAG.sub("\n", source)
+
+
+_INDENTED_TAG = re.compile(r"\n[ \t]+(?=[<{])")
+
+
 def configure(env: Environment) -> Environment:
     """The app's Jinja settings and globals, for its own environment and for tests that render a template."""
     env.undefined = StrictUndefined
+    env.add_extension(Unindent)
     # Every string a template shows goes through the catalog of the language being rendered (app.i18n).
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)  # type: ignore[attr-defined]

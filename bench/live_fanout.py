@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.i18n import LANGUAGES
 from bench.common import Row, format_table, free_port, start_server
 from bench.vote_throughput import drop_postgres, fresh_postgres
 from tests.loadclient import fanout
@@ -44,6 +45,7 @@ def measure(
     stuck_per_room: int = 1,
     postgres: str | None = None,
     meeting: bool = False,
+    languages: tuple[str, ...] = ("en",),
 ) -> list[Row]:
     """With ``postgres`` (an admin URL), two instances share a fresh database: votes on one, listeners on the other."""
     rows: list[Row] = []
@@ -64,6 +66,7 @@ def measure(
                         listen_port=ports[-1],
                         scenario_id=MEETING if meeting else "council-2026",
                         meeting=meeting,
+                        languages=languages,
                     )
                 )
             finally:
@@ -80,7 +83,8 @@ def measure(
         rows.append(
             {
                 "store": ("PostgreSQL, vote on A, listen on B" if postgres else "SQLite, 1 instance")
-                + (", a meeting" if meeting else ""),
+                + (", a meeting" if meeting else "")
+                + (f", listeners in {len(languages)} languages" if len(languages) > 1 else ""),
                 "listeners": count,
                 "rooms": int(r["rooms"]),
                 "ack→arrival p50 ms": r["ack_p50"],
@@ -112,8 +116,13 @@ def main() -> int:
     parser.add_argument(
         "--meeting", action="store_true", help=f"rooms run a whole meeting ({MEETING}): updates carry its parts"
     )
+    parser.add_argument(
+        "--languages", nargs="+", default=["en"], choices=LANGUAGES, help="listeners read in these languages, in turn"
+    )
     args = parser.parse_args()
-    rows = measure(args.listeners, args.room_size, args.rounds, args.stuck, args.postgres, args.meeting)
+    rows = measure(
+        args.listeners, args.room_size, args.rounds, args.stuck, args.postgres, args.meeting, tuple(args.languages)
+    )
     print(format_table(rows))
     print(f"target: {TARGET}")
     return 0 if all(row["verdict"] == "ok" for row in rows) else 1

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.i18n import LANGUAGES
 from bench import engine, live_fanout, page_weight, power, tally_throughput, vote_throughput
 from bench.common import ROOT, Row, format_table
 
@@ -84,6 +85,12 @@ def sections(quick: bool) -> list[tuple[str, str, str, Callable[[], list[Row]]]]
             f"python bench/live_fanout.py --listeners 1000 3000 --room-size 40 --rounds {rounds} --meeting",
             live_fanout.TARGET,
             lambda: live_fanout.measure([1000, 3000], room_size=40, rounds=rounds, meeting=True),
+        ),
+        (
+            live_fanout.TITLE + " (rooms of 40, listeners reading in the six languages)",
+            f"python bench/live_fanout.py --listeners 1000 --room-size 40 --rounds {rounds} --languages ar zh en fr ru es",
+            live_fanout.TARGET,
+            lambda: live_fanout.measure([1000], room_size=40, rounds=rounds, languages=LANGUAGES),
         ),
         (
             live_fanout.TITLE + " (two instances on PostgreSQL: vote on one, listen on the other)",

@@ -125,6 +125,7 @@ EVENT_ID = re.compile(rb"\nid: (\d+)\n")
 @dataclass
 class Listener:
     session_id: str
+    language: str = "en"  # the language its parts are rendered in (``?lang=``)
     version: int = 0
     arrivals: dict[int, float] = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -145,7 +146,8 @@ async def stuck(port: int, session_id: str, stop: asyncio.Event) -> None:
 
 async def listen(port: int, listener: Listener, stop: asyncio.Event) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET /s/{listener.session_id}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    query = "" if listener.language == "en" else f"?lang={listener.language}"
+    writer.write(f"GET /s/{listener.session_id}/events{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     await writer.drain()
     buffer = b""
     try:
@@ -176,8 +178,10 @@ async def fanout(
     listen_port: int | None = None,
     scenario_id: str = "council-2026",
     meeting: bool = False,
+    languages: tuple[str, ...] = ("en",),
 ) -> dict[str, float]:
-    """Votes go to ``port``; listeners connect to ``listen_port`` (another instance), or to ``port`` too."""
+    """Votes go to ``port``; listeners connect to ``listen_port`` (another instance), or to ``port`` too. Each
+    listener reads in one of ``languages``, in turn: a room of several languages renders each once per version."""
     base = f"http://127.0.0.1:{port}"
     listen_port = listen_port or port
     rooms = 1 if room_size <= 0 else -(-listeners_wanted // room_size)
@@ -196,7 +200,7 @@ async def fanout(
             assert claimed.status_code == 303, claimed.text
         rss_before = rss_kib(server_pid)
         stop = asyncio.Event()
-        listeners = [Listener(sessions[i % rooms]) for i in range(listeners_wanted)]
+        listeners = [Listener(sessions[i % rooms], languages[i % len(languages)]) for i in range(listeners_wanted)]
         tasks = [asyncio.create_task(stuck(listen_port, s, stop)) for s in sessions for _ in range(stuck_per_room)]
         listener_tasks: dict[int, asyncio.Task[None]] = {}
         for index, listener in enumerate(listeners):
@@ -254,7 +258,7 @@ async def fanout(
         )
         latest = {s: int(r.json()["version"]) for s, r in zip(sessions, answers, strict=True)}
         back = time.perf_counter()
-        returned = [Listener(listener.session_id) for listener in leaving]
+        returned = [Listener(listener.session_id, listener.language) for listener in leaving]
         tasks += [asyncio.create_task(listen(listen_port, listener, stop)) for listener in returned]
         deadline = time.perf_counter() + 20
         while time.perf_counter() < deadline and any(r.version < latest[r.session_id] for r in returned):

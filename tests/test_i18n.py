@@ -8,7 +8,8 @@ import pytest
 
 from app import i18n
 from app.domain.rules import explain, headline, tally
-from app.domain.votes import Vote
+from app.domain.scenario import Scenario
+from app.domain.votes import Chapter, Vote
 from app.localize import localized, localized_outcome
 from app.scenarios.parse import load_file
 from tests.conftest import BUNDLED
@@ -123,3 +124,60 @@ def test_the_explanation_of_the_seed_vote_in_each_language() -> None:
                 assert why != outcome.explanation, language
                 assert "27(2)" in why, language  # the article is named in every language
     assert explain(outcome.reasons, {m.code: m.name for m in seed.members}) == outcome.explanation
+
+
+# The Charter's own terms in each language (its official texts, Art. 27): what each explanation must use.
+CHARTER_TERMS = {
+    "seed": {
+        "ar": ["الإجرائية", "حق النقض", "27(2)"],
+        "zh": ["程序", "否决权", "27(2)"],
+        "en": ["procedural", "veto", "27(2)"],
+        "fr": ["procédure", "veto", "27(2)"],
+        "ru": ["процедуры", "вето", "27(2)"],
+        "es": ["procedimiento", "veto", "27(2)"],
+    },
+    "veto": {
+        "ar": ["الموضوعية", "حق النقض", "27(3)"],
+        "zh": ["实质性", "否决", "27(3)"],
+        "en": ["substantive", "veto", "27(3)"],
+        "fr": ["fond", "veto", "27(3)"],
+        "ru": ["существа", "вето", "27(3)"],
+        "es": ["fondo", "veto", "27(3)"],
+    },
+    "party": {
+        "ar": ["طرف في النزاع", "الفصل السادس", "يمتنع"],
+        "zh": ["争端当事国", "第六章", "放弃投票"],
+        "en": ["party to a dispute", "Chapter VI", "shall abstain"],
+        "fr": ["partie à un différend", "Chapitre VI", "s'abstient"],
+        "ru": ["сторона", "VI", "воздержаться"],
+        "es": ["parte en una controversia", "Capítulo VI", "abstendrá"],
+    },
+}
+
+
+def _cases() -> dict[str, tuple[Scenario, dict[str, Vote]]]:
+    seed = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
+    venezuela = load_file(BUNDLED / "venezuela-2019-draft-vetoed.yaml")
+    members = [m.model_copy(update={"party_to_dispute": m.code == "GBR"}) for m in venezuela.members]
+    party = venezuela.model_copy(update={"members": members, "chapter": Chapter.VI})
+    return {
+        "seed": (seed, seed.starting_votes | {"USA": Vote.ABSTAIN}),
+        "veto": (venezuela, venezuela.starting_votes),
+        "party": (party, party.starting_votes | {"GBR": Vote.NO}),
+    }
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("case", ["seed", "veto", "party"])
+def test_the_three_explanations_use_the_charters_terms(case: str, language: str) -> None:
+    scenario, votes = _cases()[case]
+    with i18n.using(language):
+        shown = localized(scenario)
+        why = localized_outcome(tally(scenario, votes), shown).explanation
+    for term in CHARTER_TERMS[case][language]:
+        assert term in why, f"{case} in {language}: {term!r} not in {why!r}"
+    names = {m.code: m.name for m in shown.members}
+    for code in ("CHN", "RUS") if case != "seed" else ("CHN",):
+        assert names[code] in why  # members named as the reader names them
+    if language == "zh":
+        assert "。 " not in why  # Chinese sentences follow each other without a space

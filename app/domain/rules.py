@@ -514,7 +514,11 @@ _SENTENCES: dict[ReasonKind, Callable[[Reason, str, Translator], str]] = {
 
 def explain(reasons: Sequence[Reason], names: Mapping[str, str], translate: Translator = ENGLISH) -> str:
     """The reasons as sentences, in the language of ``translate`` (English by default); pure."""
-    return " ".join(_SENTENCES[r.kind](r, join_names(r.members, names, translate), translate) for r in reasons)
+    sentences = [_SENTENCES[r.kind](r, join_names(r.members, names, translate), translate) for r in reasons]
+    # Sentences follow each other after a space, except after a full-width stop (Chinese), which has its own.
+    return "".join(
+        s + ("" if s.endswith(("。", "！", "？")) or i == len(sentences) - 1 else " ") for i, s in enumerate(sentences)
+    )
 
 
 PENDING_HEADLINE = "Not decided yet"

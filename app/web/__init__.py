@@ -76,6 +76,7 @@ class App(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    i18n.warm()
     templates = Jinja2Templates(directory=TEMPLATES)
     base = public_base(settings)
     parts = PartRenderer(templates.env, lambda view: f"{base}/join/{view.join_code}")

@@ -242,4 +242,5 @@ def format_number(value: float, language: str | None = None) -> str:
 
 
 def format_percent(value: float, language: str | None = None) -> str:
-    return numbers.format_percent(value, locale=language or current())
+    """To one decimal, with the locale's separators: "6.7%", "6,7%"."""
+    return numbers.format_percent(value, format="#,##0.0%", locale=language or current())

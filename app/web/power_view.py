@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from app import i18n
 from app.domain.power import (
     MemberPower,
     obliged_sentence,
@@ -47,9 +48,10 @@ class Bar:
 
 
 def _percent(value: Fraction) -> str:
+    """A share as the reader writes a percentage, to one decimal ("6.7%", "6,7%")."""
     if value and value < Fraction(1, 1000):
-        return "<0.1%"
-    return f"{float(value) * 100:.1f}%"
+        return "<" + i18n.format_percent(0.001)
+    return i18n.format_percent(float(value))
 
 
 # The kinds of seat, in the chart's order.

@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from app.domain.errors import InvalidScenario, Problem
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Scenario, parse_scenario
+from app.domain.text import N_, Phrase
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
@@ -61,12 +62,18 @@ class _Loader(yaml.SafeLoader):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
-                "anchors and aliases (& and *) are not allowed in scenario files; write each value out", line
+                N_("anchors and aliases (& and *) are not allowed in scenario files; write each value out"), line
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused(f"the document is nested more than {MAX_DEPTH} levels deep", line)
+                deep = Phrase.ngettext(
+                    "the document is nested more than %(depth)d level deep",
+                    "the document is nested more than %(depth)d levels deep",
+                    MAX_DEPTH,
+                    depth=MAX_DEPTH,
+                )
+                raise _Refused(deep, line)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -103,19 +110,28 @@ def _to_python(node: Node, loader: _Loader, path: FieldPath, reading: _Reading) 
     reading.lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in _PLAIN_TAGS:
         return reading.skip(
-            path, f"the tag {node.tag!r} is not allowed; scenario files hold plain text, numbers, lists and mappings"
+            path,
+            Phrase(
+                N_("the tag %(tag)r is not allowed; scenario files hold plain text, numbers, lists and mappings"),
+                tag=node.tag,
+            ),
         )
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _Refused("a key must be plain text", key_node.start_mark.line + 1)
+                raise _Refused(N_("a key must be plain text"), key_node.start_mark.line + 1)
             key = loader.construct_object(key_node, deep=True)
             if key in result or (*path, key) in reading.lines:
                 reading.problems.append(
                     Problem(
                         (*path, key),
-                        f"the key {key!r} appears twice in the same mapping; the first is read, remove the other",
+                        Phrase(
+                            N_(
+                                "the key %(key)r appears twice in the same mapping; the first is read, remove the other"
+                            ),
+                            key=key,
+                        ),
                         key_node.start_mark.line + 1,
                     )
                 )
@@ -131,7 +147,11 @@ def _to_python(node: Node, loader: _Loader, path: FieldPath, reading: _Reading) 
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as error:
-        return reading.skip(path, f"cannot read this value: {getattr(error, 'problem', None) or error}")
+        # Translators: %(reason)s is the YAML reader's own explanation, in English.
+        why = Phrase(N_("cannot read this value: %(reason)s"), reason=str(getattr(error, "problem", None) or error))
+        return reading.skip(path, why)
+    except ValueError as error:  # a date that cannot exist (2020-13-45): the YAML reader builds it and fails
+        return reading.skip(path, Phrase(N_("cannot read this value: %(reason)s"), reason=str(error)))
 
 
 def _line_of(path: FieldPath, lines: dict[FieldPath, int]) -> int | None:
@@ -155,14 +175,12 @@ def _read_text(text: str, source: str) -> tuple[Any, _Reading]:
         loader = _Loader(text)  # the reader checks every character here, before any parsing
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
-        raise InvalidScenario(
-            [
-                Problem(
-                    (), f"the file holds a character YAML does not allow (code {error.character:#06x}); remove it", line
-                )
-            ],
-            source,
-        ) from None
+        said = Phrase(
+            # Translators: %(code)s is the character's code point in hexadecimal, as in 0x0007.
+            N_("the file holds a character YAML does not allow (code %(code)s); remove it"),
+            code=f"{error.character:#06x}",
+        )
+        raise InvalidScenario([Problem((), said, line)], source) from None
     reading = _Reading()
     try:
         node = loader.get_single_node()
@@ -175,10 +193,13 @@ def _read_text(text: str, source: str) -> tuple[Any, _Reading]:
         yaml_line = mark.line + 1 if mark is not None else None
         if text.lstrip().startswith("{"):
             return _parse_json(text, source), _Reading()
-        reason = error.problem or error.context or "not valid YAML"
-        raise InvalidScenario([Problem((), f"this is not valid YAML: {reason}", yaml_line)], source) from None
+        reason = error.problem or error.context or Phrase(N_("not valid YAML"))
+        # Translators: %(reason)s is the YAML reader's own explanation, in English.
+        said = Phrase(N_("this is not valid YAML: %(reason)s"), reason=reason)
+        raise InvalidScenario([Problem((), said, yaml_line)], source) from None
     except yaml.YAMLError as error:
-        raise InvalidScenario([Problem((), f"this is not valid YAML: {error}")], source) from None
+        said = Phrase(N_("this is not valid YAML: %(reason)s"), reason=str(error))
+        raise InvalidScenario([Problem((), said)], source) from None
     finally:
         loader.dispose()
 
@@ -187,24 +208,34 @@ def _parse_json(text: str, source: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidScenario(
-            [Problem((), f"this is neither valid YAML nor valid JSON: {error.msg}", error.lineno)], source
-        ) from None
+        # Translators: %(reason)s is the JSON reader's own explanation, in English.
+        said = Phrase(N_("this is neither valid YAML nor valid JSON: %(reason)s"), reason=error.msg)
+        raise InvalidScenario([Problem((), said, error.lineno)], source) from None
+
+
+def _too_big(size: int) -> Problem:
+    # Translators: %(size)s and %(limit)s are numbers of bytes, written with a comma between thousands (262,144).
+    said = Phrase.ngettext(
+        "the file is %(size)s byte; a scenario file may be at most %(limit)s",
+        "the file is %(size)s bytes; a scenario file may be at most %(limit)s",
+        size,
+        size=f"{size:,}",
+        limit=f"{MAX_BYTES:,}",
+    )
+    return Problem((), said)
 
 
 def decode(raw: bytes, source: str) -> str:
     """Strict UTF-8 (a leading byte-order mark is allowed), within the size cap."""
     if len(raw) > MAX_BYTES:
-        raise InvalidScenario(
-            [Problem((), f"the file is {len(raw):,} bytes; a scenario file may be at most {MAX_BYTES:,}")], source
-        )
+        raise InvalidScenario([_too_big(len(raw))], source)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InvalidScenario(
-            [Problem((), f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8", line)], source
-        ) from None
+        # Translators: %(byte)d is where in the file (its byte offset) the fault is.
+        said = Phrase(N_("the file is not UTF-8 text (byte %(byte)d); save it as UTF-8"), byte=error.start)
+        raise InvalidScenario([Problem((), said, line)], source) from None
 
 
 def load_text(text: str, source: str) -> Scenario:
@@ -212,7 +243,9 @@ def load_text(text: str, source: str) -> Scenario:
     data, reading = _read_text(text, source)
     if data is None and not reading.problems:
         raise InvalidScenario(
-            [Problem((), "the file is empty; a scenario needs at least title, question and members")], source
+            # Translators: "title", "question" and "members" are keys of the file: keep them.
+            [Problem((), N_("the file is empty; a scenario needs at least title, question and members"))],
+            source,
         )
     try:
         scenario = parse_scenario(data)
@@ -238,10 +271,10 @@ def load_file(path: Path) -> Scenario:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InvalidScenario(
-                [Problem((), f"the file is {size:,} bytes; a scenario file may be at most {MAX_BYTES:,}")], str(path)
-            )
+            raise InvalidScenario([_too_big(size)], str(path))
         raw = path.read_bytes()
     except OSError as error:
-        raise InvalidScenario([Problem((), f"cannot be read: {error.strerror or error}")], str(path)) from None
+        # Translators: %(reason)s is the system's own explanation, in English ("Permission denied").
+        said = Phrase(N_("cannot be read: %(reason)s"), reason=str(error.strerror or error))
+        raise InvalidScenario([Problem((), said)], str(path)) from None
     return load_bytes(raw, str(path))

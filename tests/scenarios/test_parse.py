@@ -231,3 +231,13 @@ def test_a_meeting_files_problems_come_with_the_others_at_once() -> None:
     messages = " | ".join(p.message for p in raised.value.problems)
     assert "'yess' is not allowed" in messages
     assert "'XXX' is not the code of any member" in messages and "is used twice" in messages
+
+
+def test_a_date_that_cannot_exist_is_a_problem_with_its_line() -> None:
+    text = (BUNDLED / "council-2026.yaml").read_text(encoding="utf-8").replace("title:", "date: 2020-13-45\ntitle:", 1)
+    with pytest.raises(InvalidScenario) as raised:
+        load_text(text, "x.yaml")
+    assert any(
+        p.field == "date" and p.line is not None and "cannot read this value" in p.message
+        for p in raised.value.problems
+    )

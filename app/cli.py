@@ -85,7 +85,7 @@ def _validate_in_language(args: argparse.Namespace) -> int:
             load_file(path)
         except InvalidScenario as invalid:
             bad += 1
-            print(invalid.describe(), file=sys.stderr)
+            print(invalid.describe(i18n.CURRENT), file=sys.stderr)
         else:
             if not args.quiet:
                 # Translators: %(path)s is a scenario file that has no problem.
@@ -158,10 +158,10 @@ def _render(scenario: Scenario, outcome: Outcome) -> str:
         _label(_("Needed:"), needed),
     ]
     if outcome.vetoed_by:
-        lines.append(_label(_("Vetoed by:"), ", ".join(names[code] for code in outcome.vetoed_by)))
+        lines.append(_label(_("Vetoed by:"), _(", ").join(names[code] for code in outcome.vetoed_by)))
     if outcome.pivotal:
         # Translators: the members whose vote can still decide the question.
-        lines.append(_label(_("Pivotal:"), ", ".join(names[code] for code in outcome.pivotal)))
+        lines.append(_label(_("Pivotal:"), _(", ").join(names[code] for code in outcome.pivotal)))
     # Translators: the label of the explanation of the result.
     lines.append(_label(_("Why:"), explain(outcome.reasons, names, i18n.CURRENT)))
     if scenario.record is not None:
@@ -204,10 +204,10 @@ def _tally_in_language(args: argparse.Namespace) -> int:
     try:
         scenario = localized(load_file(Path(args.path)))  # its own text and members' names in the chosen language
     except InvalidScenario as invalid:
-        print(invalid.describe(), file=sys.stderr)
+        print(invalid.describe(i18n.CURRENT), file=sys.stderr)
         return 1
     if scenario.is_meeting:
-        steps = decisions(scenario)
+        steps = decisions(scenario, i18n.CURRENT)
         if args.json:
             rows = [
                 {"step": d.step, "kind": d.kind.value, "rule": d.rule, "subject": d.subject}
@@ -235,7 +235,7 @@ def _render_meeting(scenario: Scenario, steps: list[Decision]) -> str:
         if outcome is not None:
             lines.append(_indented(_("Votes:"), _step_votes(outcome)))
             if outcome.vetoed_by:
-                lines.append(_indented(_("Vetoed by:"), ", ".join(names[code] for code in outcome.vetoed_by)))
+                lines.append(_indented(_("Vetoed by:"), _(", ").join(names[code] for code in outcome.vetoed_by)))
             lines.append(_indented(_("Why:"), explain(outcome.reasons, names, i18n.CURRENT)))
         if step.record is not None:
             lines.append(_indented(_("In reality:"), _reality(step.record)))
@@ -318,7 +318,7 @@ def _power_in_language(args: argparse.Namespace) -> int:
     try:
         scenario = localized(load_file(Path(args.path)))  # its own text and members' names in the chosen language
     except InvalidScenario as invalid:
-        print(invalid.describe(), file=sys.stderr)
+        print(invalid.describe(i18n.CURRENT), file=sys.stderr)
         return 1
     report = power_report(scenario)
     print(report.model_dump_json(indent=2) if args.json else _render_power(report, scenario))

@@ -23,7 +23,6 @@ import io
 import re
 from collections.abc import Iterator, MutableMapping
 from contextvars import ContextVar
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +31,7 @@ from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from starlette.requests import cookie_parser
 
 # In the order the UN lists them (alphabetical in English).
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -195,11 +195,9 @@ def language_of_scope(scope: MutableMapping[str, Any]) -> str:
 
 
 def _cookie_value(header: str) -> str | None:
-    jar: SimpleCookie = SimpleCookie()
-    with contextlib.suppress(Exception):
-        jar.load(header)
-    morsel = jar.get(COOKIE)
-    return morsel.value if morsel is not None else None
+    # Starlette's parser, as for every other cookie: it reads past a cookie that the standard library's would
+    # reject (another app on this host may set one), where SimpleCookie stops and loses ours.
+    return cookie_parser(header).get(COOKIE)
 
 
 # --- CLDR: country names, dates and numbers ---------------------------------------------------------
@@ -209,12 +207,17 @@ def _alpha2(code: str) -> str | None:
     """ISO 3166 alpha-2 for a member's code (alpha-3, as scenarios use, or alpha-2); None for a code that is
     no single country today (SUN, YUG, CSK) or none at all."""
     code = code.upper()
+    alpha2: str | None = None
     if len(code) == 2 and code.isalpha():
-        return code
-    replacement = get_global("territory_aliases").get(code)
-    if replacement is not None and len(replacement) == 1:
-        return str(replacement[0])
-    return None
+        alpha2 = code
+    else:
+        replacement = get_global("territory_aliases").get(code)
+        if replacement is not None and len(replacement) == 1:
+            alpha2 = str(replacement[0])
+    # ISO 3166 leaves AA, QM-QZ, XA-XZ and ZZ to private use (CLDR names XB "Pseudo-Bidi"): no country.
+    if alpha2 is None or alpha2 in {"AA", "ZZ"} or alpha2[0] == "X" or (alpha2[0] == "Q" and alpha2[1] >= "M"):
+        return None
+    return alpha2
 
 
 @functools.cache

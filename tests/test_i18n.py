@@ -12,6 +12,7 @@ from app.domain.scenario import Scenario
 from app.domain.votes import Chapter, Vote
 from app.localize import localized, localized_outcome
 from app.scenarios.parse import load_file
+from app.web.language import safe_next
 from tests.conftest import BUNDLED
 
 
@@ -181,3 +182,30 @@ def test_the_three_explanations_use_the_charters_terms(case: str, language: str)
         assert names[code] in why  # members named as the reader names them
     if language == "zh":
         assert "。 " not in why  # Chinese sentences follow each other without a space
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/scenarios/x?USA=yes", "/scenarios/x?USA=yes"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/a\r\nSet-Cookie: x=1", "/"),
+        (None, "/"),
+        ("", "/"),
+    ],
+)
+def test_the_language_switch_goes_back_only_to_this_site(target: str | None, expected: str) -> None:
+    assert safe_next(target) == expected
+
+
+def test_a_cookie_the_standard_library_rejects_does_not_hide_the_language() -> None:
+    scope = {"query_string": b"", "headers": [(b"cookie", b'pref={"a":1}; unsc_lang=ru; a=b c')]}
+    assert i18n.language_of_scope(scope) == "ru"
+
+
+def test_private_use_codes_are_no_country() -> None:
+    assert i18n.country_name("XBB", "fr") is None and i18n.country_name("XB", "ru") is None
+    assert i18n.country_name("QZ", "es") is None and i18n.country_name("AA", "zh") is None

@@ -14,23 +14,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.text import ENGLISH, N_, Phrase, Translator, translated
+
 Path = tuple[str | int, ...]
+# What a problem with no field of its own is about (a file that is not YAML, too big, empty).
+# Translators: shown where a field's name would be, for a problem with a scenario file as a whole.
+WHOLE_DOCUMENT = Phrase(N_("(the whole document)"))
 
 
 def format_path(path: Path) -> str:
-    """Render a field path as an instructor reads it: ``members[3].vote``."""
+    """Render a field path as an instructor reads it: ``members[3].vote`` (the file's own words, never
+    translated), or ``WHOLE_DOCUMENT`` (a ``Phrase``: see ``Problem.field_in``)."""
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else part
-    return text or "(the whole document)"
+    return text or WHOLE_DOCUMENT
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a scenario: where (a field path, and a line once a file is known) and what."""
+    """One thing wrong with a scenario: where (a field path, and a line once a file is known) and what.
+
+    ``message`` is English, a ``Phrase`` or a sentence marked ``N_`` (pydantic's own wording where we have
+    none): ``describe`` and ``field_in`` word it in a reader's language (see ``text.translated``).
+    """
 
     path: Path
     message: str
@@ -40,9 +50,20 @@ class Problem:
     def field(self) -> str:
         return format_path(self.path)
 
-    def describe(self) -> str:
-        where = f"line {self.line}, " if self.line else ""
-        return f"{where}{self.field}: {self.message}"
+    def field_in(self, translate: Translator = ENGLISH) -> str:
+        """``field`` for a reader of ``translate``'s language: a path is the file's own keys, kept as they are;
+        only ``WHOLE_DOCUMENT`` is translated."""
+        field = self.field
+        return field.translated(translate) if isinstance(field, Phrase) else field
+
+    def describe(self, translate: Translator = ENGLISH) -> str:
+        """The problem on one line, as `unsc-sim validate` prints it: "line 4, members[2].vote: ..."."""
+        said = {"field": self.field_in(translate), "message": translated(self.message, translate)}
+        if self.line:
+            # Translators: one problem with a scenario file: its line, its field (as the file names it), what is wrong.
+            return translate.gettext("line %(line)d, %(field)s: %(message)s") % {"line": self.line, **said}
+        # Translators: one problem with a scenario file: its field (as the file names it), what is wrong.
+        return translate.gettext("%(field)s: %(message)s") % said
 
 
 class UnscSimError(Exception):
@@ -57,12 +78,19 @@ class InvalidScenario(UnscSimError):
         self.source = source
         super().__init__(self.describe())
 
-    def describe(self) -> str:
-        head = f"{self.source}: " if self.source else ""
-        lines = [p.describe() for p in self.problems]
+    def describe(self, translate: Translator = ENGLISH) -> str:
+        """Every problem, in the language of ``translate`` (English by default, as the exception's own text)."""
+        lines = [p.describe(translate) for p in self.problems]
         if len(lines) == 1:
-            return head + lines[0]
-        return head + f"{len(lines)} problems\n" + "\n".join(f"  - {line}" for line in lines)
+            text = lines[0]
+        else:
+            # Translators: how many problems a scenario file has; the list of them follows, one a line.
+            count = translate.ngettext("%(count)d problem", "%(count)d problems", len(lines)) % {"count": len(lines)}
+            text = count + "\n" + "\n".join(f"  - {line}" for line in lines)
+        if not self.source:
+            return text
+        # Translators: a scenario file (its name or path), then what is wrong with it.
+        return translate.gettext("%(source)s: %(problems)s") % {"source": self.source, "problems": text}
 
 
 class InvalidRequest(UnscSimError):

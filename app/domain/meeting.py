@@ -45,9 +45,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.errors import Conflict, Forbidden, InvalidRequest
-from app.domain.rules import ENGLISH, Outcome, Translator, decide
+from app.domain.rules import Outcome, decide
 from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario
-from app.domain.text import N_
+from app.domain.text import ENGLISH, N_, Translator
+from app.domain.text import Phrase as Phrase  # defined beside N_; still importable from here
+from app.domain.text import translated as translated
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
@@ -60,60 +62,6 @@ DEFAULT_SPEAKING_SECONDS = 180
 MAX_ACTS = 3000
 MOTION_TEXT_MAX = 200
 PENDING_AMENDMENTS_PER_MEMBER = 3
-
-
-# What the domain says: English, keeping what a translation needs.
-
-
-class Phrase(str):
-    """A sentence the domain says, as English text that keeps its untranslated template and named parameters.
-
-    It *is* the English text (a ``str``), so whatever shows, stores, exports or compares it keeps working
-    unchanged; ``translated`` words it in a reader's language, translating the template first and filling
-    in the parameters after. A parameter that is itself a ``Phrase`` (a motion's name, "The President") is
-    translated with it; any other value (a member's name, a symbol, what someone typed, a number) goes in as
-    it is. Write one as ``Phrase(N_("%(member)s asks for the floor."), member=name)``, so that the extractor
-    finds the template; ``Phrase.ngettext`` for a sentence with a count.
-    """
-
-    __slots__ = ("n", "params", "plural", "template")
-    template: str
-    plural: str | None
-    n: int | None  # the number that chose between singular and plural
-    params: Mapping[str, object]
-
-    def __new__(cls, template: str, /, **params: object) -> Phrase:
-        return cls._made(template, None, None, params)
-
-    @classmethod
-    def ngettext(cls, singular: str, plural: str, n: int, /, **params: object) -> Phrase:
-        """A sentence whose form depends on the number ``n``. Named as gettext's own function, so that Babel's
-        extractor (which knows ``ngettext``) puts both forms in the catalog as one plural message."""
-        return cls._made(singular, plural, n, params)
-
-    @classmethod
-    def _made(cls, template: str, plural: str | None, n: int | None, params: Mapping[str, object]) -> Phrase:
-        english = ENGLISH.gettext(template) if plural is None else ENGLISH.ngettext(template, plural, n or 0)
-        phrase = str.__new__(cls, english % params if params else english)
-        phrase.template, phrase.plural, phrase.n, phrase.params = template, plural, n, dict(params)
-        return phrase
-
-    def translated(self, translate: Translator = ENGLISH) -> str:
-        if self.plural is None:
-            text = translate.gettext(self.template)
-        else:
-            text = translate.ngettext(self.template, self.plural, self.n or 0)
-        if not self.params:
-            return text
-        return text % {k: v.translated(translate) if isinstance(v, Phrase) else v for k, v in self.params.items()}
-
-
-def translated(text: str, translate: Translator = ENGLISH) -> str:
-    """Something the domain says, in the language of ``translate`` (English by default): a ``Phrase`` is
-    translated then filled in; any other text (a sentence marked with ``N_``) is looked up whole."""
-    if isinstance(text, Phrase):
-        return text.translated(translate)
-    return translate.gettext(text) if text else text
 
 
 # The plan: what a scenario file says the meeting will take up.

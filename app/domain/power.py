@@ -20,8 +20,6 @@ from math import comb, factorial
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.rules import (
-    ENGLISH,
-    Translator,
     decide,
     effective_votes,
     join_names,
@@ -29,6 +27,7 @@ from app.domain.rules import (
     outcome_from_counts,
 )
 from app.domain.scenario import CHARTER_THRESHOLD, Member, Scenario
+from app.domain.text import ENGLISH, Translator
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 

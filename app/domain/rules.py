@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app.domain.errors import InvalidScenario, Problem
 from app.domain.scenario import CHARTER_THRESHOLD, Member, Scenario
+from app.domain.text import ENGLISH, N_, Translator
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 # The proviso of Art. 27(3): "in decisions under Chapter VI, and under paragraph 3 of Article 52,
@@ -32,26 +33,6 @@ OBLIGING_CHAPTERS = frozenset({Chapter.VI, Chapter.ART_52_3})
 # Votes that are no vote at all: the member is not there to abstain.
 _NOT_VOTING = frozenset({Vote.ABSENT, Vote.NOT_PARTICIPATING})
 
-
-class Translator(Protocol):
-    """What ``explain`` needs from a catalog: ``gettext.NullTranslations`` and Babel's ``Translations`` fit."""
-
-    def gettext(self, message: str, /) -> str: ...
-
-    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
-
-
-class Untranslated:
-    """The identity translator: English, as written in the source."""
-
-    def gettext(self, message: str, /) -> str:
-        return message
-
-    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
-        return singular if n == 1 else plural
-
-
-ENGLISH = Untranslated()
 
 ReasonKind = Literal[
     "vetoed",
@@ -128,7 +109,7 @@ def effective_votes(
     unknown = [code for code in votes if code not in codes]
     if unknown:
         raise InvalidScenario(
-            [Problem(("votes", code), "is not the code of a member of this council") for code in unknown]
+            [Problem(("votes", code), N_("is not the code of a member of this council")) for code in unknown]
         )
     result: dict[str, Vote] = {}
     for member in members:
@@ -297,7 +278,9 @@ def join_names(codes: Sequence[str], names: Mapping[str, str], t: Translator = E
     shown = [names.get(code, code) for code in codes]
     if len(shown) <= 1:
         return "".join(shown)
-    return t.gettext("%(names)s and %(last)s") % {"names": ", ".join(shown[:-1]), "last": shown[-1]}
+    # Translators: what separates the names of a list ("France, Ghana and Japan"): "、" in Chinese, "، " in Arabic.
+    separator = t.gettext(", ")
+    return t.gettext("%(names)s and %(last)s") % {"names": separator.join(shown[:-1]), "last": shown[-1]}
 
 
 def chapter_phrase(chapter: Chapter | None, t: Translator = ENGLISH) -> str:

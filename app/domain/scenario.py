@@ -15,9 +15,11 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from app.domain.errors import InvalidScenario, Path, Problem
+from app.domain.text import N_, Phrase
 from app.domain.votes import Chapter, Matter, Vote
 
 CHARTER_SEATS = 15
@@ -25,8 +27,26 @@ CHARTER_PERMANENT = 5
 CHARTER_THRESHOLD = 9
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+# The invisible marks that reorder the text after them (U+202A-202E, U+2066-2069): in a name or a title they would
+# turn the rest of an explanation around. A scenario's text never needs them; the reader's page sets direction.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _no_bidi_controls(value: str) -> str:
+    found = next((c for c in value if c in _BIDI_CONTROLS), None)
+    if found is not None:
+        raise PydanticCustomError(
+            "bidi_control", "holds the invisible character U+{code}", {"code": f"{ord(found):04X}"}
+        )
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_bidi_controls)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_bidi_controls)
+]
 
 
 class _Strict(BaseModel):
@@ -334,40 +354,60 @@ def _size_problems(council: _Council) -> list[Problem]:
     listed = council.listed
     if rules is None:
         if listed is not None and listed != CHARTER_SEATS:
-            problems.append(
-                Problem(
-                    ("members",),
-                    (
-                        f"the Council has {CHARTER_SEATS} members (Art. 23) but {listed} are listed; "
-                        "for another council, say so under rules (seats, threshold)"
-                    ),
-                )
+            # Translators: %(seats)d is always 15. "rules", "seats" and "threshold" are keys of the file: keep them.
+            # The count of the form is %(listed)d (the English keeps one form for every count).
+            said = Phrase.ngettext(
+                "the Council has %(seats)d members (Art. 23) but %(listed)d are listed; "
+                "for another council, say so under rules (seats, threshold)",
+                "the Council has %(seats)d members (Art. 23) but %(listed)d are listed; "
+                "for another council, say so under rules (seats, threshold)",
+                listed,
+                seats=CHARTER_SEATS,
+                listed=listed,
             )
+            problems.append(Problem(("members",), said))
     else:
         if listed is not None and listed != rules.seats:
-            problems.append(Problem(("members",), f"rules.seats is {rules.seats} but {listed} members are listed"))
+            # Translators: "rules.seats" is a key of the file: keep it. The count of the form is %(listed)d
+            # (the English keeps one form for every count).
+            said = Phrase.ngettext(
+                "rules.seats is %(seats)d but %(listed)d members are listed",
+                "rules.seats is %(seats)d but %(listed)d members are listed",
+                listed,
+                seats=rules.seats,
+                listed=listed,
+            )
+            problems.append(Problem(("members",), said))
         if rules.threshold is None and rules.seats != CHARTER_SEATS:
-            problems.append(
-                Problem(
-                    ("rules", "threshold"),
-                    (
-                        f"give the number of affirmative votes a {rules.seats}-seat council needs "
-                        "(the 11-member council before 1966 needed 7)"
-                    ),
-                )
+            said = Phrase(
+                # Translators: "a council of %(seats)d seats"; the figures in brackets are history, always these.
+                N_(
+                    "give the number of affirmative votes a %(seats)d-seat council needs "
+                    "(the 11-member council before 1966 needed 7)"
+                ),
+                seats=rules.seats,
             )
+            problems.append(Problem(("rules", "threshold"), said))
         if rules.threshold is not None and not rules.seats / 2 < rules.threshold <= rules.seats:
-            problems.append(
-                Problem(
-                    ("rules", "threshold"),
-                    (
-                        f"must be a majority of the {rules.seats} seats and not above them "
-                        f"(from {rules.seats // 2 + 1} to {rules.seats}), not {rules.threshold}"
-                    ),
-                )
+            # Translators: what a council's threshold may be: from %(lowest)d to %(seats)d, the number of seats.
+            # The count of the form is %(seats)d (the English keeps one form for every count).
+            said = Phrase.ngettext(
+                "must be a majority of the %(seats)d seats and not above them "
+                "(from %(lowest)d to %(seats)d), not %(threshold)d",
+                "must be a majority of the %(seats)d seats and not above them "
+                "(from %(lowest)d to %(seats)d), not %(threshold)d",
+                rules.seats,
+                seats=rules.seats,
+                lowest=rules.seats // 2 + 1,
+                threshold=rules.threshold,
             )
+            problems.append(Problem(("rules", "threshold"), said))
         if rules.permanent > rules.seats:
-            problems.append(Problem(("rules", "permanent"), f"cannot exceed the {rules.seats} seats"))
+            # Translators: how many permanent members a council may have (the English keeps one form for every count).
+            said = Phrase.ngettext(
+                "cannot exceed the %(seats)d seats", "cannot exceed the %(seats)d seats", rules.seats, seats=rules.seats
+            )
+            problems.append(Problem(("rules", "permanent"), said))
     return problems
 
 
@@ -379,34 +419,54 @@ def _council_checks(council: _Council) -> list[Problem]:
         rules = council.rules or Rules()
         if council.permanent != rules.permanent:
             where: Path = ("rules", "permanent") if given else ("members",)
-            expected = f"{rules.permanent} permanent members" + ("" if given else " (Art. 23)")
-            problems.append(
-                Problem(
-                    where,
-                    (
-                        f"expected {expected} but {council.permanent} are marked permanent"
-                        + ("" if given else "; for another council, say so under rules (permanent)")
-                    ),
+            marked = council.permanent
+            if given:
+                # Translators: the permanent members a council's rules name, and how many members are marked so.
+                # The count of the form is %(marked)d (the English keeps one form for every count).
+                said = Phrase.ngettext(
+                    "expected %(expected)d permanent members but %(marked)d are marked permanent",
+                    "expected %(expected)d permanent members but %(marked)d are marked permanent",
+                    marked,
+                    expected=rules.permanent,
+                    marked=marked,
                 )
-            )
+            else:
+                # Translators: %(expected)d is always 5. "rules" and "permanent" are keys of the file: keep them.
+                # The count of the form is %(marked)d (the English keeps one form for every count).
+                said = Phrase.ngettext(
+                    "expected %(expected)d permanent members (Art. 23) but %(marked)d are marked permanent; "
+                    "for another council, say so under rules (permanent)",
+                    "expected %(expected)d permanent members (Art. 23) but %(marked)d are marked permanent; "
+                    "for another council, say so under rules (permanent)",
+                    marked,
+                    expected=rules.permanent,
+                    marked=marked,
+                )
+            problems.append(Problem(where, said))
 
-    for key, values in (("code", council.codes), ("name", council.names)):
+    unique = (
+        ("code", council.codes, N_("%(value)r is used by another member; each code must be unique")),
+        ("name", council.names, N_("%(value)r is used by another member; each name must be unique")),
+    )
+    for key, values, taken in unique:
         seen: Counter[str] = Counter()
         for index, value in sorted(values.items()):
             normalised = value.casefold()
             if seen[normalised]:
-                problems.append(
-                    Problem(("members", index, key), f"{value!r} is used by another member; each {key} must be unique")
-                )
+                problems.append(Problem(("members", index, key), Phrase(taken, value=value)))
             seen[normalised] += 1
 
     codes = set(council.codes.values())
     unread = {code.strip().casefold() for code in council.unread_codes}  # "usa" for "USA" is one fault, not two
     president = council.president
     if president is not None and (codes or unread) and president not in codes and president.casefold() not in unread:
-        problems.append(
-            Problem(("president",), f"{president!r} is not the code of any member ({', '.join(sorted(codes))})")
+        said = Phrase(
+            # Translators: %(codes)s lists the members' codes, as in "USA, FRA, CHN".
+            N_("%(president)r is not the code of any member (%(codes)s)"),
+            president=president,
+            codes=", ".join(sorted(codes)),
         )
+        problems.append(Problem(("president",), said))
 
     if council.record is not None and council.listed is not None:
         problems += record_problems(council.record, council.listed)
@@ -425,11 +485,11 @@ def translation_problems(scenario: Scenario) -> list[Problem]:
     for language, translation in scenario.translations.items():
         if language == scenario.language:
             problems.append(
-                Problem(("translations", language), "is the scenario's own language: edit the fields themselves")
+                Problem(("translations", language), N_("is the scenario's own language: edit the fields themselves"))
             )
         for field in ("names", "briefs"):
             problems += [
-                Problem(("translations", language, field, code), "is not the code of a member of this council")
+                Problem(("translations", language, field, code), N_("is not the code of a member of this council"))
                 for code in getattr(translation, field)
                 if code not in codes
             ]
@@ -463,10 +523,12 @@ def _meeting_checks(codes: set[str], seats: int, invitations: list[Invitation], 
     def step(path: Path, item: Step, sponsors: list[str] | None = None) -> None:
         for code in item.votes:
             if code not in codes:
-                problems.append(Problem((*path, "votes", code), f"{code!r} is not the code of any member"))
+                unknown = Phrase(N_("%(code)r is not the code of any member"), code=code)
+                problems.append(Problem((*path, "votes", code), unknown))
         for index, code in enumerate(sponsors or []):
             if code not in codes:
-                problems.append(Problem((*path, "sponsors", index), f"{code!r} is not the code of any member"))
+                unknown = Phrase(N_("%(code)r is not the code of any member"), code=code)
+                problems.append(Problem((*path, "sponsors", index), unknown))
         if item.record is not None:
             problems.extend(Problem((*path, *p.path), p.message) for p in record_problems(item.record, seats))
 
@@ -478,7 +540,7 @@ def _meeting_checks(codes: set[str], seats: int, invitations: list[Invitation], 
         if draft.preliminary is not None:
             if draft.matter is not DraftMatter.CONTESTED:
                 problems.append(
-                    Problem(("drafts", index, "preliminary"), "only a contested draft has a preliminary question")
+                    Problem(("drafts", index, "preliminary"), N_("only a contested draft has a preliminary question"))
                 )
             step(("drafts", index, "preliminary"), draft.preliminary)
         for number, amendment in enumerate(draft.amendments):
@@ -487,7 +549,10 @@ def _meeting_checks(codes: set[str], seats: int, invitations: list[Invitation], 
             (("drafts", index, "amendments", n, "symbol"), a.symbol) for n, a in enumerate(draft.amendments)
         ]:
             if symbol in symbols:
-                problems.append(Problem(path, f"{symbol!r} is used twice; each draft and amendment has its own symbol"))
+                said = Phrase(
+                    N_("%(symbol)r is used twice; each draft and amendment has its own symbol"), symbol=symbol
+                )
+                problems.append(Problem(path, said))
             symbols.add(symbol)
     return problems
 
@@ -503,25 +568,43 @@ def record_problems(record: Record, seats: int) -> list[Problem]:
         problems += [
             Problem(
                 ("record", name),
-                "no vote is taken at a meeting that was not held; give the members who backed it as supporters",
+                # Translators: "supporters" is a key of the file: keep it.
+                N_("no vote is taken at a meeting that was not held; give the members who backed it as supporters"),
             )
             for name in given
         ]
     elif record.supporters is not None:
         problems.append(
-            Problem(("record", "supporters"), "is only for a meeting not held; record the votes as yes, no, abstain")
+            Problem(
+                ("record", "supporters"),
+                # Translators: "yes", "no" and "abstain" are keys of the file: keep them.
+                N_("is only for a meeting not held; record the votes as yes, no, abstain"),
+            )
         )
     total = sum(getattr(record, name) for name in given)
     if total > seats:
-        problems.append(Problem(("record",), f"the recorded votes add up to {total}, more than the {seats} members"))
+        # Translators: the count of the form is %(seats)d (the English keeps one form for every count).
+        said = Phrase.ngettext(
+            "the recorded votes add up to %(total)d, more than the %(seats)d members",
+            "the recorded votes add up to %(total)d, more than the %(seats)d members",
+            seats,
+            total=total,
+            seats=seats,
+        )
+        problems.append(Problem(("record",), said))
     if record.supporters is not None and record.supporters > seats:
-        problems.append(Problem(("record", "supporters"), f"cannot exceed the {seats} members"))
+        # Translators: how many supporters a record may give (the English keeps one form for every count).
+        said = Phrase.ngettext(
+            "cannot exceed the %(seats)d members", "cannot exceed the %(seats)d members", seats, seats=seats
+        )
+        problems.append(Problem(("record", "supporters"), said))
     return problems
 
 
+# Our own words for pydantic's errors; any other error keeps pydantic's wording (English).
 _PYDANTIC_MESSAGES = {
-    "missing": "this field is required",
-    "extra_forbidden": "is not a known field here (check the spelling)",
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("is not a known field here (check the spelling)"),
 }
 
 
@@ -529,11 +612,27 @@ def _explain(error: Any) -> str:
     kind = error["type"]
     if kind in _PYDANTIC_MESSAGES:
         return str(_PYDANTIC_MESSAGES[kind])
+    if kind == "bidi_control":
+        return Phrase(
+            # Translators: %(code)s is a character's number, e.g. 202E (RIGHT-TO-LEFT OVERRIDE).
+            N_("holds the invisible character U+%(code)s, which reorders the text after it; remove it"),
+            code=error.get("ctx", {}).get("code", ""),
+        )
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{error['input']!r} is not allowed; expected one of {expected}"
+        return Phrase(
+            # Translators: %(expected)s lists the allowed values as pydantic words them: "'yes', 'no' or 'abstain'".
+            N_("%(value)r is not allowed; expected one of %(expected)s"),
+            value=error["input"],
+            expected=expected,
+        )
     if kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not a valid code: use 2 to 8 upper-case letters or digits, starting with a letter (e.g. USA)"
+        return Phrase(
+            N_(
+                "%(value)r is not a valid code: use 2 to 8 upper-case letters or digits, starting with a letter (e.g. USA)"
+            ),
+            value=error["input"],
+        )
     message = str(error["msg"])
     return message[0].lower() + message[1:] if message else kind
 
@@ -546,10 +645,17 @@ def problems_from_validation(error: ValidationError) -> list[Problem]:
 def parse_scenario(data: object) -> Scenario:
     """Validate a scenario document (already parsed from YAML or JSON) completely, or raise ``InvalidScenario``."""
     if not isinstance(data, dict):
-        kind = "nothing" if data is None else f"a {type(data).__name__}"
-        raise InvalidScenario(
-            [Problem((), f"a scenario is a mapping of fields (title, question, members, ...), not {kind}")]
-        )
+        if data is None:
+            # Translators: "title", "question" and "members" are keys of the file: keep them.
+            said = Phrase(N_("a scenario is a mapping of fields (title, question, members, ...), not nothing"))
+        else:
+            said = Phrase(
+                # Translators: "title", "question" and "members" are keys of the file: keep them. %(kind)s is the
+                # kind of value the file holds instead, as Python names it ("list", "str").
+                N_("a scenario is a mapping of fields (title, question, members, ...), not a %(kind)s"),
+                kind=type(data).__name__,
+            )
+        raise InvalidScenario([Problem((), said)])
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:

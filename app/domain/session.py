@@ -20,10 +20,10 @@ from typing import Any
 
 from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from app.domain.meeting import Deed, Meeting, Phrase
-from app.domain.rules import ENGLISH, Outcome, Translator, headline, tally
+from app.domain.meeting import Deed, Meeting
+from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Scenario
-from app.domain.text import N_
+from app.domain.text import ENGLISH, N_, Phrase, Translator
 from app.domain.votes import Vote
 
 # No 0/O/Q/G, 1/I/L, 2/Z, 5/S, 8/B: a code read off a projector is typed right the first time.

@@ -15,7 +15,7 @@ from typing import Any
 from app.domain.errors import Conflict, InvalidScenario, NotFound, Problem
 from app.domain.scenario import Scenario, parse_scenario
 from app.scenarios.fields import with_kept
-from app.scenarios.folder import Library, taken_message
+from app.scenarios.folder import Library, gone_message, taken_message
 from app.scenarios.ids import id_problem, is_valid_id
 from app.scenarios.parse import load_bytes
 from app.scenarios.yaml_text import render
@@ -85,7 +85,7 @@ def save_edit(
         library.save(file_name, render(full), None)
         return file_name
     if source is None:
-        raise Conflict(f"{ident!r} was deleted or renamed since you opened it; save it under a new name")
+        raise Conflict(gone_message(ident))
     if source.path.suffix == ".json":
         text = json.dumps(full, indent=2, ensure_ascii=False) + "\n"
     else:

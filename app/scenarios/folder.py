@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.domain.errors import Conflict, InvalidScenario, NotFound, Problem
 from app.domain.scenario import Scenario
+from app.domain.text import N_, Phrase
 from app.scenarios.ids import SUFFIXES, check_id, id_message, is_scenario_file, is_valid_id, scenario_id
 from app.scenarios.parse import load_file, load_text
 from app.scenarios.write import write_atomically
@@ -42,7 +43,17 @@ class Entry:
 
 def taken_message(ident: str) -> str:
     """Why a new file cannot have this name, in the words the editor and the upload form show."""
-    return f"a scenario named {ident!r} already exists; choose another name"
+    return Phrase(N_("a scenario named %(ident)r already exists; choose another name"), ident=ident)
+
+
+def unknown_message(ident: str) -> str:
+    """Why there is no scenario to show under this id."""
+    return Phrase(N_("no scenario %(ident)r"), ident=ident)
+
+
+def gone_message(ident: str) -> str:
+    """Why an edit cannot be saved over the file it opened: the file is no longer there."""
+    return Phrase(N_("%(ident)r was deleted or renamed since you opened it; save it under a new name"), ident=ident)
 
 
 def content_hash(raw: bytes) -> str:
@@ -76,7 +87,9 @@ def _without_duplicates(entries: list[Entry]) -> list[Entry]:
     unique: list[Entry] = []
     for entry in entries:
         if entry.id in seen:
-            problem = Problem((), f"another file already has the name {entry.id!r}; rename one of them")
+            problem = Problem(
+                (), Phrase(N_("another file already has the name %(ident)r; rename one of them"), ident=entry.id)
+            )
             entry = Entry(entry.id, entry.path, error=InvalidScenario([problem], entry.path.name))
         seen.add(entry.id)
         unique.append(entry)
@@ -105,11 +118,11 @@ class Library:
     def get(self, ident: str) -> Scenario:
         """The valid scenario with this id, or ``NotFound`` (also for ids outside the allowlist)."""
         if not is_valid_id(ident):
-            raise NotFound(f"no scenario {ident!r}")
+            raise NotFound(unknown_message(ident))
         entry = next((e for e in self.entries() if e.id == ident), None)
         entry = self._current(entry) if entry is not None else None
         if entry is None:
-            raise NotFound(f"no scenario {ident!r}")
+            raise NotFound(unknown_message(ident))
         if entry.error is not None:
             raise entry.error
         assert entry.scenario is not None
@@ -124,7 +137,7 @@ class Library:
                     return path, path.read_bytes()
             except OSError:
                 pass
-        raise NotFound(f"no scenario {ident!r}")
+        raise NotFound(unknown_message(ident))
 
     def save(self, ident: str, text: str, expected_hash: str | None) -> Path:
         """Validate and write a scenario. ``expected_hash`` None means a new file, which must not exist yet;
@@ -139,12 +152,14 @@ class Library:
                 path = self.folder / f"{ident}.yaml"
             else:
                 if existing is None:
-                    raise Conflict(f"{ident!r} was deleted or renamed since you opened it; save it under a new name")
+                    raise Conflict(gone_message(ident))
                 if content_hash(existing.read_bytes()) != expected_hash:
-                    raise Conflict(
-                        f"{existing.name} changed since you opened it (another instructor, or a text editor); "
+                    # Translators: %(file)s is the scenario's file name.
+                    changed = N_(
+                        "%(file)s changed since you opened it (another instructor, or a text editor); "
                         "your edits are still below: copy what you need, reload, and apply them again"
                     )
+                    raise Conflict(Phrase(changed, file=existing.name))
                 path = existing
             write_atomically(path, text)
         with self._lock:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from app.domain.errors import InvalidScenario, Problem
+from app.domain.text import N_, Phrase
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -17,9 +18,12 @@ def is_valid_id(ident: str) -> bool:
 
 def id_message(ident: str) -> str:
     """Why ``ident`` cannot name a scenario file, in the words every caller shows."""
-    return (
-        f"{ident!r} cannot be a file name: use lower-case letters, digits, - and _ (at most 64), "
-        "starting with a letter or digit, so that it can serve as the scenario's address"
+    return Phrase(
+        N_(
+            "%(ident)r cannot be a file name: use lower-case letters, digits, - and _ (at most 64), "
+            "starting with a letter or digit, so that it can serve as the scenario's address"
+        ),
+        ident=ident,
     )
 
 

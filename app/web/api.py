@@ -18,6 +18,7 @@ from app.scenarios import scenario_json_schema
 from app.web.auth import is_instructor
 from app.web.board import as_seen_by
 from app.web.deps import LibraryDep
+from app.web.errors import problem_json
 
 router = APIRouter()
 
@@ -83,7 +84,7 @@ def list_scenarios(library: LibraryDep) -> ScenarioList:
                 )
             )
         elif entry.error is not None:
-            problems = [ProblemOut(field=p.field, line=p.line, message=p.message) for p in entry.error.problems]
+            problems = [ProblemOut.model_validate(problem_json(p)) for p in entry.error.problems]
             invalid.append(InvalidFile(id=entry.id, file=entry.path.name, problems=problems))
     return ScenarioList(scenarios=valid, invalid=invalid)
 

@@ -204,16 +204,27 @@ def board_parts(env: Environment, scenario: Scenario, votes: Mapping[str, Vote])
     return {name: env.get_template(template).render(context) for name, template in BOARD_PARTS.items()}
 
 
-def board_context(env: Environment, ident: str, scenario: Scenario, votes: Mapping[str, Vote]) -> dict[str, Any]:
-    """Everything the board template needs."""
+def board_context(
+    env: Environment, ident: str, scenario: Scenario, votes: Mapping[str, Vote], page_language: str | None = None
+) -> dict[str, Any]:
+    """Everything the board template needs. ``page_language`` is a ``?lang=`` the page was opened with: its
+    form, links and updates keep it, so a board shared in Arabic stays in Arabic."""
     names = [m.code for m in scenario.members]
+    keep = f"&lang={page_language}" if page_language else ""
     return {
         "id": ident,
         "scenario": scenario,
         "votes": votes,
         "vote_choices": list(Vote),
         "parts": board_parts(env, scenario, votes),
-        "starting_query": votes_query(scenario.starting_votes),
-        "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}),
+        "starting_query": votes_query(scenario.starting_votes) + keep,
+        "all_undecided_query": votes_query({code: Vote.UNDECIDED for code in names}) + keep,
+        "page_language": page_language,
         "page_data": {"id": ident, "parts": f"/scenarios/{ident}/parts"},
     }
+
+
+def page_language(params: Mapping[str, str]) -> str | None:
+    """The ``?lang=`` a page was opened with, when it names one of the six languages."""
+    language = params.get("lang")
+    return language if language in i18n.LANGUAGES else None

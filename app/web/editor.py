@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from app import i18n
 from app.domain.errors import Conflict, InvalidScenario, Problem
 from app.domain.errors import Path as FieldPath
 from app.domain.scenario import Member, Scenario
@@ -229,12 +230,16 @@ def _for_form(problems: list[Problem], rows: Rows) -> list[dict[str, str]]:
         where, exact = _where(p.path, rows)
         label = field_label(where)
         anchor = HEADINGS.get(where, where) if label else ""
-        said = translated(p.message)
-        message = said if exact else f"{p.field}: {said}"
-        found.append(
-            {"field_id": where, "field": p.field, "message": message, "label": label or p.field, "anchor": anchor}
-        )
+        said, field = translated(p.message), p.field_in(i18n.CURRENT)
+        # Translators: a problem shown by a box that holds more than its field (a draft's row): the field, what is wrong.
+        message = said if exact else gettext("%(field)s: %(message)s") % {"field": field, "message": said}
+        found.append({"field_id": where, "field": field, "message": message, "label": label or field, "anchor": anchor})
     return found
+
+
+def _said(error: Exception) -> str:
+    """What an error says, as raised: a domain ``Phrase`` stays one (``str(error)`` would be plain English)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
 
 
 def _summary(count: int) -> str:
@@ -389,7 +394,7 @@ async def editor_save(
             base_hash=base_hash,
             file_name=file_name,
             problems=_for_form(refusal.problems, rows) if isinstance(refusal, InvalidScenario) else None,
-            message=gettext("Not saved.") if invalid else translated(str(refusal)),
+            message=gettext("Not saved.") if invalid else translated(_said(refusal)),
             status=422 if invalid else 409,
             matter_was=_matter(_text(form, "matter_shown")),
         )
@@ -431,7 +436,7 @@ async def upload(
     except InvalidScenario as invalid:
         problems = invalid.problems
     except Conflict as conflict:
-        problems = [Problem(("file_name",), str(conflict))]
+        problems = [Problem(("file_name",), _said(conflict))]
     else:
         return RedirectResponse(f"/scenarios/{ident}/edit", status_code=303)
     return await run_in_threadpool(_start_page, request, templates, library, problems, upload_name)

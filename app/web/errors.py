@@ -22,7 +22,7 @@ from app.domain.errors import (
     UnscSimError,
     format_path,
 )
-from app.domain.meeting import Phrase
+from app.domain.text import Phrase
 from app.i18n import N_, ngettext
 from app.i18n import gettext as _
 from app.store.faults import DatabaseUnavailable, DiskFull, disk_full, is_disk_full, reason
@@ -74,8 +74,16 @@ def translated(message: str) -> str:
     return _(message) if message else message
 
 
-def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {"field": problem.field, "line": problem.line, "message": translated(problem.message)}
+def _field(path: tuple[str | int, ...]) -> str:
+    """A field's path as the request names it; only "(the whole document)" is words, in the reader's language."""
+    field = format_path(path)
+    return translated(field) if isinstance(field, Phrase) else field
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """A problem with a scenario for the reader: its field (the file's own keys; "(the whole document)" translated),
+    its line, and what is wrong, in the reader's language."""
+    return {"field": problem.field_in(i18n.CURRENT), "line": problem.line, "message": translated(problem.message)}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -94,7 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 message = ngettext(
                     "%(count)d problem with the scenario", "%(count)d problems with the scenario", count
                 ) % {"count": count}
-            return _respond(request, status, message, [_problem_json(p) for p in error.problems])
+            return _respond(request, status, message, [problem_json(p) for p in error.problems])
         if isinstance(error, InvalidRequest):
             said = translated(error.message)
             problem = {"field": error.field, "line": None, "message": said}
@@ -114,7 +122,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 context = item.get("ctx", {})
                 detail = context["error"] if "error" in context else _("syntax error")
                 loc, message = (), _("the body is not valid JSON (%(error)s)") % {"error": detail}
-            problems.append({"field": format_path(loc), "line": None, "message": message})
+            problems.append({"field": _field(loc), "line": None, "message": message})
         return _respond(request, 422, _("the request is not valid"), problems)
 
     @app.exception_handler(HTTPException)

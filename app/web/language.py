@@ -27,7 +27,7 @@ def safe_next(target: str | None) -> str:
         not target
         or not target.startswith("/")
         or target.startswith("//")
-        or "\\\\" in target
+        or "\\" in target  # a browser reads /\\host as //host
         or any(ord(c) < 0x20 for c in target)
     ):
         return "/"

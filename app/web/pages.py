@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.localize import localized
 from app.web.auth import is_instructor
-from app.web.board import as_seen_by, board_context, board_parts, votes_from_params, votes_query
+from app.web.board import as_seen_by, board_context, board_parts, page_language, votes_from_params, votes_query
 from app.web.deps import LibraryDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,7 @@ def board_page(scenario_id: str, request: Request, library: LibraryDep, template
     """
     scenario = as_seen_by(localized(library.get(scenario_id)), instructor=is_instructor(request))
     votes = votes_from_params(scenario, request.query_params)
-    context = board_context(templates.env, scenario_id, scenario, votes)
+    context = board_context(templates.env, scenario_id, scenario, votes, page_language(request.query_params))
     return templates.TemplateResponse(request, "scenarios/board.html", context)
 
 
@@ -44,7 +44,7 @@ def board_update(scenario_id: str, request: Request, library: LibraryDep, templa
     body = {
         "parts": board_parts(templates.env, scenario, votes),
         "votes": {code: vote.value for code, vote in votes.items()},
-        "query": votes_query(votes),
+        "query": votes_query(votes) + (f"&lang={lang}" if (lang := page_language(request.query_params)) else ""),
     }
     return JSONResponse(body)
 
@@ -54,5 +54,7 @@ async def board_form(scenario_id: str, request: Request, library: LibraryDep) ->
     """The board's form without JavaScript: record the votes in the address and show the result."""
     scenario = await run_in_threadpool(library.get, scenario_id)  # the library may read files: not on the loop
     form = await request.form()
-    votes = votes_from_params(scenario, {k: v for k, v in form.items() if isinstance(v, str)})
-    return RedirectResponse(f"/scenarios/{scenario_id}?{votes_query(votes)}#verdict", status_code=303)
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    votes = votes_from_params(scenario, fields)
+    keep = f"&lang={lang}" if (lang := page_language(fields)) else ""
+    return RedirectResponse(f"/scenarios/{scenario_id}?{votes_query(votes)}{keep}#verdict", status_code=303)

@@ -470,7 +470,7 @@ def personal_links(
     templates: TemplatesDep,
 ) -> Response:
     """Every delegation's personal link and QR code, on one printable page."""
-    view = service.get(session_id)
+    view = localized_view(service.get(session_id))
     base = request.app.state.public_base
     links = []
     for seat in view.seats:
@@ -783,7 +783,7 @@ def claim_page(code: str, request: Request, service: ServiceDep, templates: Temp
         return RedirectResponse(f"/join/{view.join_code}", status_code=303)
     if _held_place(request, service, view) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
-    context = {"session": view, "csrf": csrf_token(request), "JoinMode": JoinMode}
+    context = {"session": localized_view(view), "csrf": csrf_token(request), "JoinMode": JoinMode}
     return templates.TemplateResponse(request, "sessions/claim.html", context)
 
 
@@ -879,6 +879,7 @@ def personal_link_page(
         return RedirectResponse(f"/join/{view.join_code}/{member}/{link}", status_code=303)
     if _held_place(request, service, view) is not None:
         return RedirectResponse(f"/s/{view.id}/seat", status_code=303)
+    view = localized_view(view)
     context = {"session": view, "seat": view.seat(member), "csrf": csrf_token(request), "action": request.url.path}
     return templates.TemplateResponse(request, "sessions/personal_link.html", context)
 

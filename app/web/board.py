@@ -59,6 +59,28 @@ class Seat:
         """The vote in words, in the language being rendered."""
         return _(DISPLAY[self.vote][1])
 
+    @property
+    def who(self) -> str:
+        """The seat as a screen reader names it: the member and what it is at the table (plain text)."""
+        member = self.member
+        who = member.name
+        if member.permanent:
+            # Translators: a member's seat at the table, then what it is there; e.g. "France, permanent member".
+            who = _("%(member)s, permanent member") % {"member": who}
+        if self.presiding:
+            # Translators: a member's seat at the table; it presides over the meeting. E.g. "France, presiding".
+            who = _("%(member)s, presiding") % {"member": who}
+        if member.party_to_dispute:
+            # Translators: a member's seat at the table; it is a party to the dispute (Art. 27(3)).
+            who = _("%(member)s, party to the dispute") % {"member": who}
+        return who
+
+    @property
+    def described(self) -> str:
+        """The seat and its vote, as a screen reader names it (plain text: the template escapes it)."""
+        # Translators: a member's seat at the table and its vote, e.g. "France, permanent member: Yes".
+        return _("%(member)s: %(vote)s") % {"member": self.who, "vote": self.label}
+
 
 def _point_on_horseshoe(distance: float) -> tuple[float, float]:
     """A point ``distance`` along the U: up the left leg, over the arc, down the right leg."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ class Broker:
         self._open_by_session: Counter[str] = Counter()
         self._open_by_client: Counter[str] = Counter()
         self.dropped = 0
+        self.last_flush = 0.0  # time.monotonic() of the last delivery: the collector waits for a quiet moment
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -215,6 +217,7 @@ class Broker:
             _wake(listener)
 
     def _flush(self) -> None:
+        self.last_flush = time.monotonic()
         with self._lock:
             dirty, self._dirty = self._dirty, set()
             self._flush_scheduled = False

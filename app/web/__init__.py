@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import gc
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -18,7 +17,7 @@ from jinja2.ext import Extension
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app import __version__, i18n
+from app import __version__, heap, i18n
 from app.layered_library import library_for
 from app.live import DIRECT_SEND, Broker
 from app.localize import explained, localized
@@ -48,20 +47,39 @@ log = logging.getLogger("unsc_sim")
 PURGE_EVERY_SECONDS = 600
 
 
-def settle_heap() -> None:
-    """Everything built before serving (modules, templates, the catalogs and CLDR data: some 130,000 containers)
-    lives as long as the process: leave it out of the collector's full passes, which otherwise walk all of it
-    (50 ms on this machine, more under load) and stall every stream of the room while they do."""
-    gc.collect()
-    gc.freeze()
-
-
 def purge_expired(service: SessionService, settings: Settings) -> list[str]:
     return service.purge(
         dt.datetime.now(dt.UTC),
         ended_ttl=dt.timedelta(hours=settings.session_ended_ttl_hours),
         idle_ttl=dt.timedelta(hours=settings.session_idle_ttl_hours),
     )
+
+
+@contextlib.asynccontextmanager
+async def running_sessions(
+    service: SessionService | SessionsUnavailable, broker: Broker, settings: Settings
+) -> AsyncIterator[None]:
+    """For a server's life: follow other instances' changes, purge expired sessions, and close it all at the end."""
+    if not isinstance(service, SessionService):  # no session database: nothing to follow, purge or close
+        yield
+        return
+    service.follow_other_instances()
+
+    async def purge_forever() -> None:
+        while True:
+            removed = await run_in_threadpool(purge_expired, service, settings)
+            if removed:
+                log.info("removed %d expired session(s)", len(removed))
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+    purger = asyncio.create_task(purge_forever())
+    try:
+        yield
+    finally:
+        purger.cancel()
+        broker.close_all()
+        service.close()
+        service.store.engine.dispose()
 
 
 class App(FastAPI):
@@ -104,27 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         broker.bind(asyncio.get_running_loop())
-        settle_heap()
-        if not isinstance(service, SessionService):  # no session database: nothing to follow, purge or close
+        async with heap.collected_when_quiet(lambda: broker.last_flush), running_sessions(service, broker, settings):
             yield
-            return
-        service.follow_other_instances()
-
-        async def purge_forever() -> None:
-            while True:
-                removed = await run_in_threadpool(purge_expired, service, settings)
-                if removed:
-                    log.info("removed %d expired session(s)", len(removed))
-                await asyncio.sleep(PURGE_EVERY_SECONDS)
-
-        purger = asyncio.create_task(purge_forever())
-        try:
-            yield
-        finally:
-            purger.cancel()
-            broker.close_all()
-            service.close()
-            service.store.engine.dispose()
 
     app = App(
         title="unsc-sim",

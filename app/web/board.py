@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from app import i18n
 from app.domain.errors import InvalidScenario, Problem
@@ -95,15 +97,44 @@ def _point_on_horseshoe(distance: float) -> tuple[float, float]:
 
 def seats(scenario: Scenario, votes: Mapping[str, str]) -> list[Seat]:
     """The members round the table in file order, the presiding member at the head."""
-    members = list(scenario.members)
-    president = scenario.member(scenario.president) if scenario.president else None
+    by_code = {member.code: member for member in scenario.members}
+    return [
+        Seat(
+            by_code[place.code],
+            votes.get(place.code, Vote.UNDECIDED),
+            place.x,
+            place.y,
+            place.presiding,
+            label_dx=place.label_dx,
+            label_dy=place.label_dy,
+            anchor=place.anchor,
+        )
+        for place in _layout(tuple(by_code), scenario.president if scenario.president in by_code else None)
+    ]
+
+
+@dataclass(frozen=True)
+class _Place:
+    code: str
+    x: float
+    y: float
+    presiding: bool
+    label_dx: float
+    label_dy: float
+    anchor: str
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(codes: tuple[str, ...], president: str | None) -> tuple[_Place, ...]:
+    """Where each seat sits and where its label goes: the same for every vote of a council, so worked out once."""
+    order = list(codes)
     if president is not None:
-        members.remove(president)
-        members.insert(len(members) // 2, president)
-    count = len(members)
+        order.remove(president)
+        order.insert(len(order) // 2, president)
+    count = len(order)
     radius = seat_radius(count)
     result = []
-    for index, member in enumerate(members):
+    for index, code in enumerate(order):
         # Spread the seats evenly; with an odd count the middle seat lands exactly at the head.
         x, y = _point_on_horseshoe(_PATH_LENGTH * (index + 0.5) / count)
         # Labels sit outside the table, pointing away from its centre.
@@ -114,18 +145,48 @@ def seats(scenario: Scenario, votes: Mapping[str, str]) -> list[Seat]:
         gap = radius + 12
         anchor = "end" if ux < -0.35 else "start" if ux > 0.35 else "middle"
         result.append(
-            Seat(
-                member,
-                votes.get(member.code, Vote.UNDECIDED),
+            _Place(
+                code,
                 round(x, 1),
                 round(y, 1),
-                member is president,
+                code == president,
                 label_dx=round(ux * gap, 1),
                 label_dy=round(uy * gap + (8 if anchor != "middle" else (-6 if uy < 0 else 20)), 1),
                 anchor=anchor,
             )
         )
-    return result
+    return tuple(result)
+
+
+class SeatMarkup:
+    """Each seat's markup (scenarios/_seat.html), rendered once for what it shows and then kept.
+
+    A vote changes one seat of fifteen, yet the whole table is drawn again for every version of every
+    room: with 75 rooms voting at once the seats were most of the event loop's rendering. The template
+    sees only the values in the key (the language included), so a kept fragment is always what
+    rendering again would give.
+    """
+
+    TEMPLATE = "scenarios/_seat.html"
+    FIELDS = (
+        "language", "code", "permanent", "presiding", "vote", "symbol", "described",
+        "x", "y", "label_dx", "label_dy", "anchor", "seat_r", "interactive",
+    )  # fmt: skip
+
+    def __init__(self, env: Environment, size: int = 8192) -> None:
+        self.env = env
+        self._render = functools.lru_cache(maxsize=size)(self._render_uncached)
+
+    def __call__(self, seat: Seat, seat_r: float, interactive: bool) -> Markup:
+        member = seat.member
+        key = (
+            i18n.current(), member.code, member.permanent, seat.presiding, seat.vote, seat.symbol, seat.described,
+            seat.x, seat.y, seat.label_dx, seat.label_dy, seat.anchor, seat_r, bool(interactive),
+        )  # fmt: skip
+        return self._render(key)
+
+    def _render_uncached(self, key: tuple[object, ...]) -> Markup:
+        return Markup(self.env.get_template(self.TEMPLATE).render(dict(zip(self.FIELDS, key, strict=True))))
 
 
 def seat_radius(count: int) -> float:

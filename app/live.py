@@ -226,8 +226,12 @@ class Broker:
             group = self._listeners.get(session_id)
             if view is None or not group:
                 continue
+            items: dict[tuple[Audience, str], Item] = {}  # each audience's payload, looked up once per flush
             for listener in list(group):
-                item = self.payload(view, listener.audience, listener.language)
+                key = (listener.audience, listener.language)
+                item = items.get(key)
+                if item is None:
+                    item = items[key] = self.payload(view, listener.audience, listener.language)
                 try:
                     listener.queue.put_nowait(item)
                 except asyncio.QueueFull:

@@ -654,8 +654,12 @@ def check(view: SessionView, action: Action, role: Role, request: Request = Requ
 
 
 def allowed_actions(view: SessionView, role: Role) -> frozenset[Action]:
-    """The session-wide actions ``role`` may take now: pages show exactly these controls."""
-    return frozenset(action for action in TRANSITIONS if refusal(view, action, role) is None)
+    """The session-wide actions ``role`` may take now: pages show exactly these controls. (As ``refusal`` is None,
+    without building the refusal of every action the role may never take: every live page asks this.)"""
+    nothing = Request()
+    return frozenset(
+        action for action, rule in TRANSITIONS.items() if role in rule.roles and rule.refused(view, nothing) is None
+    )
 
 
 def new_session(

@@ -9,15 +9,18 @@ import pytest
 from app.domain.errors import Conflict
 from app.domain.session import (
     JOIN_ALPHABET,
+    TRANSITIONS,
     Action,
     Request,
     Role,
     Seat,
     SessionView,
     Status,
+    allowed_actions,
     check,
     new_join_code,
     normalise_join_code,
+    refusal,
     snapshot,
 )
 from app.domain.votes import Vote
@@ -80,3 +83,11 @@ def test_public_snapshot_names_no_student() -> None:
     assert "Alice" not in str(public)
     assert public["seats_open"] is True
     assert public["voted"] == 0  # the scenario's positions are not votes cast in this session
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("hide", [False, True])
+def test_allowed_actions_are_exactly_those_without_a_refusal(status: Status, hide: bool) -> None:
+    v = view(status, hide)
+    for role in Role:
+        assert allowed_actions(v, role) == {a for a in TRANSITIONS if refusal(v, a, role) is None}, role

@@ -294,14 +294,6 @@ class CsrfCookieMiddleware:
 
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request that another site could have sent."""
-    origin = request.headers.get("origin")
-    # Our pages send no referrer, so a browser's own form posts say "Origin: null"; the token below still
-    # has to match. Any other origin must be this very site, scheme and host.
-    if origin is not None and origin != "null":
-        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-        if origin != own:
-            raise Forbidden(gettext("this request came from another site and was refused"))
-    expected = request.cookies.get(CSRF_COOKIE)
     offered = request.headers.get(CSRF_HEADER)
     if offered is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -309,6 +301,21 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get("csrf")
         offered = value if isinstance(value, str) else None
+    csrf_judgement(
+        request.headers.get("origin"),
+        f"{request.url.scheme}://{request.headers.get('host', '')}",
+        request.cookies.get(CSRF_COOKIE),
+        offered,
+    )
+
+
+def csrf_judgement(origin: str | None, own: str, expected: str | None, offered: str | None) -> None:
+    """``check_csrf`` once the request is read: its origin, this site's own (scheme://host), the visitor's CSRF
+    cookie and the token the request offers (header, or the form's ``csrf``). Raises ``Forbidden``."""
+    # Our pages send no referrer, so a browser's own form posts say "Origin: null"; the token below still
+    # has to match. Any other origin must be this very site, scheme and host.
+    if origin is not None and origin != "null" and origin != own:
+        raise Forbidden(gettext("this request came from another site and was refused"))
     if not expected or not offered or not hmac.compare_digest(expected.encode(), offered.encode()):
         raise Forbidden(gettext("the form has expired or did not come from this site; reload the page and try again"))
 

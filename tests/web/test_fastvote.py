@@ -249,6 +249,24 @@ def test_another_sites_origin_is_the_full_apps_403(room: Room) -> None:
     assert room.service.get(room.session_id).seat("FRA").vote.value == "undecided"
 
 
+@pytest.mark.parametrize("origin", ["http://testserver", "null"])
+def test_this_sites_own_origin_and_a_browsers_null_take_the_short_road(room: Room, origin: str) -> None:
+    response = room.short("FRA", {"vote": "yes"}, headers={"Origin": origin})
+    assert response.status_code == 200 and response.json()["seat"] == "FRA"
+
+
+def test_the_same_host_under_another_scheme_is_another_site(room: Room) -> None:
+    response = room.long("FRA", {"vote": "yes"}, headers={"Origin": "https://testserver"})
+    assert response.status_code == 403 and "another site" in response.json()["error"]
+
+
+def test_the_header_token_counts_before_the_forms_as_in_the_full_app(room: Room) -> None:
+    wrong_header = room.long("FRA", {"vote": "yes", "csrf": room.csrf}, headers={"X-CSRF-Token": "x" * 32})
+    assert wrong_header.status_code == 403
+    right_header = room.short("FRA", {"vote": "yes", "csrf": "x" * 32})
+    assert right_header.status_code == 200
+
+
 @pytest.mark.parametrize("form", [{}, {"vote": ""}, {"vote": "maybe"}])
 def test_a_form_that_does_not_validate_is_the_full_apps_422(room: Room, form: dict[str, str]) -> None:
     response = room.long("FRA", form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from jinja2 import Environment
 
 from app import i18n
 from app.domain.rules import explain, headline, tally
@@ -209,3 +210,43 @@ def test_a_cookie_the_standard_library_rejects_does_not_hide_the_language() -> N
 def test_private_use_codes_are_no_country() -> None:
     assert i18n.country_name("XBB", "fr") is None and i18n.country_name("XB", "ru") is None
     assert i18n.country_name("QZ", "es") is None and i18n.country_name("AA", "zh") is None
+
+
+# ``_()`` in templates: the app's one-call version must say exactly what Jinja's own newstyle gettext says.
+
+
+def _environments(autoescape: bool) -> tuple[Environment, Environment]:
+    from app.web import configure
+
+    ours = configure(Environment(autoescape=autoescape))
+    jinjas = Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"])
+    jinjas.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return ours, jinjas
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Voting is open") }}',
+        '{{ _("100%% of the votes") }}',
+        '{{ _("%(member)s: %(text)s", member="<b>France</b>", text="a & b") }}',
+        '{{ _("Join on your phone") }}|{{ _("Join on your phone") }}',
+    ],
+)
+def test_template_gettext_says_what_jinjas_says(autoescape: bool, language: str, source: str) -> None:
+    ours, jinjas = _environments(autoescape)
+    with i18n.using(language):
+        assert ours.from_string(source).render() == jinjas.from_string(source).render()
+
+
+def test_template_gettext_remembers_each_language_apart() -> None:
+    ours, _jinjas = _environments(True)
+    template = ours.from_string('{{ _("Voting is open") }}')
+    said = {}
+    for language in ("en", "fr", "en", "ru"):
+        with i18n.using(language):
+            said.setdefault(language, template.render())
+            assert template.render() == said[language]
+    assert said["en"] == "Voting is open" and said["fr"] != said["en"] and said["ru"] != said["fr"]

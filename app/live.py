@@ -4,8 +4,12 @@ After a change commits, the session service publishes the session's new view. Th
 what each audience sees (the public room, the instructor, one student) once per version,
 with the renderer the web layer gives it, and only for audiences that have listeners; bursts of
 versions are coalesced, so a listener always gets the latest version and never an older one.
-Each listener has a small bounded queue; publishing never waits. A listener whose queue is full is
-not keeping up (a dead or slow client) and is dropped, so it can never delay the room.
+A listener whose stream is idle (everything before sent, nothing queued) gets each new event written
+straight to its socket by the delivery itself, without waking its stream: with thousands of listeners
+that is most of what a vote costs. Otherwise, or when the socket will not take more, the event goes to
+the listener's small bounded queue, which its stream sends in order; publishing never waits. A listener
+whose queue is full is not keeping up (a dead or slow client) and is dropped, so it can never delay the
+room.
 
 The broker also counts the streams open per session and per client address, so that a page
 refused for being one too many is refused before its stream starts (``subscribe`` raises
@@ -51,6 +55,10 @@ class Listener:
     queue: asyncio.Queue[Item | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     dropped: bool = False
     closed: bool = False
+    last: int = 0  # the latest version this listener was sent
+    # Set by its stream only while it waits on an empty queue, everything before sent: writes an encoded event
+    # straight to the client, or says False (the client is gone or not reading) and the event is queued instead.
+    direct: Callable[[bytes], bool] | None = None
 
 
 class TooManyStreams(Exception):
@@ -232,6 +240,13 @@ class Broker:
                 item = items.get(key)
                 if item is None:
                     item = items[key] = self.payload(view, listener.audience, listener.language)
+                if item[0] <= listener.last:
+                    continue
+                # A listener whose stream is idle gets the event written at once: no queue, no task to wake.
+                direct = listener.direct
+                if direct is not None and direct(self.event(session_id, key[0], item, key[1])):
+                    listener.last = item[0]
+                    continue
                 try:
                     listener.queue.put_nowait(item)
                 except asyncio.QueueFull:

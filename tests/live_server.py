@@ -18,7 +18,7 @@ INSTRUCTOR_TOKEN = "live-server-instructor-token"
 
 
 class LiveServer:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, http: str = "auto") -> None:
         self.scenarios = root / "scenarios"
         shutil.copytree(BUNDLED, self.scenarios)
         self.port = free_port()
@@ -31,7 +31,9 @@ class LiveServer:
         )
         self.app = create_app(settings)
         app = self.app
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", timeout_graceful_shutdown=1, http=http
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -111,6 +111,42 @@ def test_a_listener_that_stops_reading_is_dropped_and_others_carry_on() -> None:
         assert stuck.dropped and broker.dropped == 1
         assert await stuck.queue.get() is None  # its stream wakes up and ends
         assert broker.count("s") == 1
+
+    run(scenario())
+
+
+def test_an_idle_stream_is_written_to_straight_and_a_busy_one_through_its_queue() -> None:
+    async def scenario() -> None:
+        broker = Broker(Renders())
+        broker.bind(asyncio.get_running_loop())
+        idle, busy, gone = (broker.subscribe("s", PUBLIC) for _ in range(3))
+        written: dict[str, list[bytes]] = {}
+
+        def writer(name: str, takes: bool) -> Callable[[bytes], bool]:
+            def write(chunk: bytes) -> bool:
+                written.setdefault(name, []).append(chunk)
+                return takes
+
+            return write
+
+        idle.direct = writer("idle", True)
+        gone.direct = writer("gone", False)  # the socket will not take it
+        broker.publish(at(2))
+        assert await next_item(busy) == (2, "public 2")
+        assert written["idle"] == [b"id: 2\nevent: parts\ndata: public 2\n\n"] and idle.queue.empty()
+        assert idle.last == 2
+        assert await next_item(gone) == (2, "public 2")  # refused by its writer: queued for its stream instead
+        assert gone.last == 0  # the stream itself moves it when it sends
+        # The same encoded bytes for every listener of an audience; a version already written is not written again.
+        other = broker.subscribe("s", PUBLIC)
+        other.direct = writer("other", True)
+        broker.publish(at(3))
+        await asyncio.sleep(0)
+        assert written["idle"][1] is written["other"][0]
+        idle.last = 9
+        broker.publish(at(4))
+        await asyncio.sleep(0)
+        assert len(written["idle"]) == 2 and len(written["other"]) == 2
 
     run(scenario())
 

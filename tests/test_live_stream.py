@@ -61,6 +61,36 @@ def test_stream_sends_snapshot_then_each_vote(server: LiveServer) -> None:
     room.close()
 
 
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_events_written_straight_to_the_socket_arrive_whole_and_in_order(tmp_path: Path, http: str) -> None:
+    """Under httptools the broker writes an idle listener's events itself (one HTTP chunk each); under h11 they go
+    through the server's send. Either way a client reads every version once, in order, as valid SSE."""
+    with LiveServer(tmp_path, http=http) as live:
+        room = Room(live.url, INSTRUCTOR_TOKEN)
+        session_id, _ = room.start("dprk-2019-meeting-not-held")
+        room.join("USA")
+        received: list[dict[str, Any]] = []
+        with httpx.Client(base_url=live.url, timeout=10) as watcher:
+            thread = threading.Thread(target=events, args=(watcher, f"/s/{session_id}/events", 7, received))
+            thread.start()
+            while not received:
+                threading.Event().wait(0.02)
+            broker = live.app.state.broker
+            (listener,) = broker._listeners[session_id]
+            deadline = time.monotonic() + 5
+            while listener.direct is None and http == "httptools" and time.monotonic() < deadline:
+                threading.Event().wait(0.01)
+            assert (listener.direct is not None) == (http == "httptools")
+            for vote in ("yes", "no", "abstain", "yes", "no", "abstain"):
+                room.vote("USA", vote)
+                threading.Event().wait(0.05)  # one version at a time: none coalesced away
+            thread.join(timeout=10)
+        assert [e["id"] for e in received] == list(range(3, 10))
+        assert all(set(e["data"]["parts"]) == {"verdict", "chamber", "status", "join"} for e in received)
+        assert listener.last == 9
+        room.close()
+
+
 def test_hidden_votes_never_travel_to_students(server: LiveServer) -> None:
     room = Room(server.url, INSTRUCTOR_TOKEN)
     session_id, _ = room.start("syria-2018-agenda")

@@ -39,6 +39,7 @@ from app.domain.votes import Vote
 from app.i18n import N_, gettext, ngettext
 from app.live import DIRECT_SEND, HEARTBEAT, INSTRUCTOR, PUBLIC, Audience, Broker, Listener, TooManyStreams
 from app.localize import localized_view
+from app.server import chunk_writer
 from app.sessions import CONTROLS
 from app.sessions_unavailable import SessionsUnavailable
 from app.settings import Settings
@@ -600,12 +601,17 @@ class EventStream(Response):
     media_type = "text/event-stream"
 
     def __init__(
-        self, content: AsyncIterator[str | bytes], release: Callable[[], None], headers: dict[str, str]
+        self,
+        content: AsyncIterator[str | bytes],
+        release: Callable[[], None],
+        headers: dict[str, str],
+        direct: dict[str, Callable[[bytes], bool]] | None = None,
     ) -> None:
         self.status_code = 200
         self.background = None
         self.content = content
         self.release = release
+        self.direct = direct
         self.init_headers(headers)  # no body: no Content-Length, the server sends it chunked
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -613,6 +619,9 @@ class EventStream(Response):
         try:
             await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
             send_body: Send = scope.get(DIRECT_SEND, send)
+            writer = chunk_writer(send_body) if self.direct is not None else None
+            if writer is not None and self.direct is not None:
+                self.direct["write"] = writer
             watcher = asyncio.ensure_future(_disconnected(receive))
             watcher.add_done_callback(lambda _: self.release())
             async for chunk in self.content:  # (no copy of an event is kept here: each is shared by its audience)
@@ -654,36 +663,43 @@ async def events(
     except BaseException:
         broker.unsubscribe(listener)
         raise
+    listener.last = first[0]
+    direct: dict[str, Callable[[bytes], bool]] = {}  # EventStream puts its writer here once the headers are sent
 
     def beat() -> None:
         if not listener.queue.full():  # a full queue has events to send anyway
             listener.queue.put_nowait(HEARTBEAT)
 
     async def stream() -> AsyncIterator[bytes]:
-        last = first[0]
         loop = asyncio.get_running_loop()
         timer = loop.call_later(settings.heartbeat_seconds, beat)
         try:
             yield b"retry: 1500\n"
             yield broker.event(session_id, audience, first, listener.language)
             while True:
+                listener.direct = direct.get("write")  # everything before is sent: the broker may write straight on
                 item = await listener.queue.get()
+                listener.direct = None
                 if item is None:
                     return  # dropped (too slow), the client left, or the server is shutting down
                 if item is HEARTBEAT:
                     timer = loop.call_later(settings.heartbeat_seconds, beat)
                     yield b": heartbeat\n\n"
                     continue
-                if item[0] <= last:
+                if item[0] <= listener.last:
                     continue
-                last = item[0]
+                listener.last = item[0]
                 yield broker.event(session_id, audience, item, listener.language)
         finally:
+            listener.direct = None
             timer.cancel()
             broker.unsubscribe(listener)  # counted as open until here; a second call does nothing
 
     return EventStream(
-        stream(), lambda: broker.release(listener), {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        stream(),
+        lambda: broker.release(listener),
+        {"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        direct,
     )
 
 

@@ -244,7 +244,7 @@ def test_template_gettext_says_what_jinjas_says(autoescape: bool, language: str,
 def test_template_gettext_remembers_each_language_apart() -> None:
     ours, _jinjas = _environments(True)
     template = ours.from_string('{{ _("Voting is open") }}')
-    said = {}
+    said: dict[str, str] = {}
     for language in ("en", "fr", "en", "ru"):
         with i18n.using(language):
             said.setdefault(language, template.render())

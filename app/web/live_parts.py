@@ -174,7 +174,22 @@ class PartRenderer:
         self.join_url = join_url
 
     def part(self, name: str, context: dict[str, Any]) -> str:
-        return self.env.get_template(PARTS[name]).render(context)
+        return self._render(name, self._namespace(context))
+
+    def _namespace(self, context: dict[str, Any]) -> dict[str, Any]:
+        """What a part's template sees: the environment's globals, then ``context``; built once for all the
+        parts rendered from one context (``Template.render`` builds it again for each, through a ChainMap)."""
+        return {**self.env.globals, **context}
+
+    def _render(self, name: str, namespace: dict[str, Any]) -> str:
+        """``Template.render`` on a namespace from ``_namespace``, which the template only reads (its own
+        ``{% set %}`` go to a context of their own), so that several parts share it."""
+        template = self.env.get_template(PARTS[name])
+        try:
+            return self.env.concat(template.root_render_func(template.new_context(namespace, shared=True)))
+        except Exception:
+            self.env.handle_exception()
+            raise  # (handle_exception always raises: this line only reassures the type checker)
 
     def parts(self, view: SessionView, audience: Audience, memo: dict[str, str] | None = None) -> dict[str, str]:
         """Every part ``audience`` sees, keyed by name; ``memo`` shares the room's parts between audiences."""
@@ -189,7 +204,7 @@ class PartRenderer:
             if audience[0] == "student":  # empty unless this student presides: the presidency can move at any time
                 names = (*names, "president")
         variant = "instructor" if instructor else "room"
-        context: dict[str, Any] | None = None
+        namespace: dict[str, Any] | None = None
         result: dict[str, str] = {}
         for name in names:
             if name == "my-vote":
@@ -201,16 +216,16 @@ class PartRenderer:
                 continue
             key = f"{name}:{variant}:{i18n.current()}"  # audiences in other languages share no text
             if key not in memo:
-                context = context or _context(view, instructor, self.join_url(view))
-                memo[key] = self.part(name, context)
+                namespace = namespace or self._namespace(_context(view, instructor, self.join_url(view)))
+                memo[key] = self._render(name, namespace)
             result[name] = memo[key]
         return result
 
     def revealed(self, view: SessionView) -> dict[str, str]:
         """The verdict and the chamber with every vote shown, hidden or not: for the instructor's eyes only."""
         view = localized_view(view)
-        context = _context(view, True, self.join_url(view), reveal=True)
-        return {name: self.part(name, context) for name in ("verdict", "chamber")}
+        namespace = self._namespace(_context(view, True, self.join_url(view), reveal=True))
+        return {name: self._render(name, namespace) for name in ("verdict", "chamber")}
 
     def payload(self, view: SessionView, audience: Audience, memo: dict[str, str]) -> str:
         """The live stream's message: the version and the rendered parts."""

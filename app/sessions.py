@@ -82,9 +82,19 @@ class SessionService:
             self.notifications.start()
 
     def _changed_elsewhere(self, session_id: str, version: int) -> None:
+        """Another instance committed ``version``: read it now for this instance's listeners, if it has any;
+        otherwise only note that the copy in memory is behind (with every room voting on the other instances,
+        reading each of their sessions at each of their commits would cost this one more than its own votes)."""
+        if self.broker.count(session_id) == 0:
+            self.writer.behind(session_id, version)
+            return
         fresh = self.writer.refresh(session_id, version)
         if fresh is not None:
             self.broker.publish(fresh)
+
+    def behind(self, session_id: str, version: int) -> bool:
+        """Whether another instance is known to have committed a version of the session later than ``version``."""
+        return self.writer.newer(session_id) > version
 
     def _catch_up(self) -> None:
         known = self.writer.known()

@@ -63,6 +63,9 @@ class Writer:
         self.store = store
         self.on_commit = on_commit
         self._views: dict[str, SessionView] = {}
+        # Versions another instance committed that nobody here has read yet (``behind``): the copy in memory
+        # is older, and is read again at its next use instead of at once.
+        self._newer: dict[str, int] = {}
         self._views_lock = threading.Lock()
         self._queue: queue.SimpleQueue[Operation | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -73,9 +76,10 @@ class Writer:
     # The state in memory
 
     def view(self, session_id: str) -> SessionView:
-        """The latest committed state of a session, from memory, or read once from the database."""
+        """The latest committed state of a session, from memory, or read once from the database (again when
+        another instance has committed a later version since)."""
         cached = self._views.get(session_id)
-        if cached is not None:
+        if cached is not None and cached.version >= self._newer.get(session_id, 0):
             return cached
         return self.remember(self.store.get(session_id))
 
@@ -86,11 +90,27 @@ class Writer:
             if current is not None and current.version >= view.version:
                 return current
             self._views[view.id] = view
+            if self._newer.get(view.id, 0) <= view.version:
+                self._newer.pop(view.id, None)
             return view
+
+    def behind(self, session_id: str, version: int) -> None:
+        """Another instance committed ``version``: the copy in memory, if older, is read again when next used.
+        For a session nobody here is watching, that costs nothing until somebody does."""
+        with self._views_lock:
+            cached = self._views.get(session_id)
+            if cached is None or cached.version >= version:
+                return
+            self._newer[session_id] = max(version, self._newer.get(session_id, 0))
+
+    def newer(self, session_id: str) -> int:
+        """The latest version another instance is known to have committed that this one has not read (or 0)."""
+        return self._newer.get(session_id, 0)
 
     def forget(self, session_id: str) -> None:
         with self._views_lock:
             self._views.pop(session_id, None)
+            self._newer.pop(session_id, None)
 
     def known(self) -> list[str]:
         return list(self._views)

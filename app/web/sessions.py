@@ -659,6 +659,8 @@ async def events(
     audience = await asyncio.to_thread(_audience, request, service, view)
     listener = _open_stream(broker, settings, session_id, audience, _client(request))
     try:
+        if service.behind(session_id, view.version):  # another instance committed before this listener counted
+            view = await asyncio.to_thread(service.get, session_id)
         first = broker.payload(view, audience, listener.language)
     except BaseException:
         broker.unsubscribe(listener)

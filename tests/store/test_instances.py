@@ -11,7 +11,7 @@ import pytest
 
 from app.domain.session import SessionView
 from app.domain.votes import Vote
-from app.live import Broker
+from app.live import PUBLIC, Broker
 from app.scenarios import load_file
 from app.sessions import SessionService
 from app.store.database import make_engine
@@ -85,7 +85,8 @@ def test_a_vote_on_one_instance_reaches_another_and_catches_up_after_the_link_dr
     b.follow_other_instances()
     assert b.notifications is not None and b.notifications.connected.wait(10)
     session = opened(a, "council", COUNCIL)
-    b.get(session.id)  # B holds the session in memory, as it does once a page of it is open
+    b.get(session.id)  # B holds the session in memory, and a page of it is open there
+    b.broker.subscribe(session.id, PUBLIC)
     voted = store_vote(a, session.id, "USA", Vote.YES)
     recorder = b.broker
     assert isinstance(recorder, Recorder) and recorder.wait_for(session.id, voted.version)
@@ -105,6 +106,34 @@ def test_a_vote_on_one_instance_reaches_another_and_catches_up_after_the_link_dr
     while b.notifications.connections < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert b.notifications.connections >= 2
+
+
+def test_an_instance_nobody_watches_a_session_on_reads_it_at_next_use_not_at_each_commit(
+    instances: list[SessionService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = instances[0], instances[1]
+    b.follow_other_instances()
+    assert b.notifications is not None and b.notifications.connected.wait(10)
+    session = opened(a, "council", COUNCIL)
+    held = b.get(session.id)  # in B's memory (someone looked), but no page of it is open on B
+    reads: list[str] = []
+    load = b.store.get
+
+    def counted(session_id: str) -> SessionView:
+        reads.append(session_id)
+        return load(session_id)
+
+    monkeypatch.setattr(b.store, "get", counted)
+    votes = [store_vote(a, session.id, code, Vote.YES) for code in ("USA", "CHN", "FRA")]
+    deadline = time.monotonic() + 10
+    while b.writer.newer(session.id) < votes[-1].version and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert reads == []  # three commits elsewhere, not one read here
+    assert b.behind(session.id, held.version)
+    latest = b.get(session.id)  # the next use reads it once, and is up to date
+    assert reads == [session.id] and latest.version == votes[-1].version
+    assert not b.behind(session.id, latest.version) and b.get(session.id) is latest
+    assert isinstance(b.broker, Recorder) and session.id not in b.broker.seen  # nothing published to nobody
 
 
 def test_instances_share_one_rate_limit(postgres_url: str) -> None:

@@ -1,7 +1,9 @@
-"""A bare ASGI app under the same uvicorn as the server: one POST endpoint that reads its body and answers JSON.
+"""Bare POST endpoints under the same uvicorn as the server, each reading its body and answering JSON.
 
-The vote benchmark compares the server's durable votes per second with this, measured in the same run.
-Run: python -m bench.bare PORT
+``asgi``: a bare ASGI callable, the least a Python server can do per request. ``fastapi``: one trivial
+route of a FastAPI app, what the framework itself costs before any work. The vote benchmark compares
+the server's durable votes per second with both, measured in the same run.
+Run: python -m bench.bare PORT [asgi|fastapi]
 """
 
 from __future__ import annotations
@@ -25,5 +27,24 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def fastapi_app() -> Any:
+    from fastapi import FastAPI
+
+    framework = FastAPI()
+
+    @framework.post("/bare")
+    async def bare() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return framework
+
+
 if __name__ == "__main__":
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+    kind = sys.argv[2] if len(sys.argv) > 2 else "asgi"
+    uvicorn.run(
+        app if kind == "asgi" else fastapi_app(),
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="warning",
+        access_log=False,
+    )

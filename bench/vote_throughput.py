@@ -5,8 +5,11 @@ Each room is a live session of the 2026 Council with all fifteen seats claimed b
 (Debian's, far cheaper than the server) sends votes through the same route a phone uses, each
 seat's vote changing every time. A vote counts once its POST has answered 200, which happens only
 after the transaction committed; afterwards the rooms' versions are added up to check that every
-acknowledged vote is in the database. In the same run, wrk measures a bare POST endpoint under the
-same uvicorn, and the table gives the ratio. With --postgres, also one and two instances on PostgreSQL.
+acknowledged vote is in the database. In the same run, wrk measures two bare POST endpoints under the
+same uvicorn (a bare ASGI callable, and one trivial route of a FastAPI app: bench/bare.py), and the
+table gives the ratio to each. With --postgres, also one and two instances on PostgreSQL: two with
+every room's votes through one instance (a proxy routing by session, as docs/deploy.md sets it up),
+and two with every room's votes spread over both (a proxy that cannot).
 """
 
 from __future__ import annotations
@@ -31,9 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import ROOT, Row, format_table, free_port, open_sessions, start_server, wait_for
 
 TITLE = "Durable votes per second with many rooms voting at once"
-TARGET = "SQLite, 100 voters at once: at least 2,000 votes/s, p99 under 100 ms, at least 0.4 of the bare POST rate"
+TARGET = (
+    "SQLite, 100 voters at once: at least 2,000 votes/s, p99 under 100 ms, at least 0.4 of the bare POST rate; "
+    "two PostgreSQL instances: at least the SQLite rate"
+)
 CODES = ["BHR", "CHN", "COL", "COD", "DNK", "FRA", "GRC", "LVA", "LBR", "PAK", "PAN", "RUS", "SOM", "GBR", "USA"]
 WRK_THREADS = 2
+TWO_INSTANCES = "PostgreSQL, 2 instances, each room on one"
 
 
 async def seat_everyone(base: str, rooms: int) -> tuple[str, list[tuple[str, str]], httpx.AsyncClient]:
@@ -86,19 +93,22 @@ def wrk(url: str, script: str, args: list[str], connections: int, seconds: float
     return result
 
 
-def bare_rate(connections: int, seconds: float) -> dict[str, float]:
+def bare_rate(connections: int, seconds: float, kind: str) -> dict[str, float]:
     port = free_port()
-    bare = subprocess.Popen([sys.executable, "-m", "bench.bare", str(port)], cwd=ROOT)
+    bare = subprocess.Popen([sys.executable, "-m", "bench.bare", str(port), kind], cwd=ROOT)
     try:
-        wait_for(f"http://127.0.0.1:{port}/", method="POST")
+        wait_for(f"http://127.0.0.1:{port}/bare", method="POST")
         return wrk(f"http://127.0.0.1:{port}/bare", "wrk_post.lua", [], connections, seconds)
     finally:
         bare.terminate()
         bare.wait(timeout=20)
 
 
-def vote_row(label: str, ports: list[int], rooms: int, seconds: float, concurrency: int) -> Row:
-    """Seat everyone through the first instance, then vote through all of them at once, half the seats each."""
+def vote_row(
+    label: str, ports: list[int], rooms: int, seconds: float, concurrency: int, *, by_room: bool = False
+) -> Row:
+    """Seat everyone through the first instance, then vote through all of them at once: half the seats each, or
+    with ``by_room`` every seat of a room through the same instance (as a proxy that routes by session does)."""
     base = f"http://127.0.0.1:{ports[0]}"
 
     async def prepare() -> tuple[str, list[tuple[str, str]], list[str]]:
@@ -108,11 +118,16 @@ def vote_row(label: str, ports: list[int], rooms: int, seconds: float, concurren
 
     csrf, seats, session_ids = asyncio.run(prepare())
     random.shuffle(seats)
+    if by_room:
+        home = {session_id: i % len(ports) for i, session_id in enumerate(session_ids)}
+        shares = [[seat for seat in seats if home[seat[0]] == index] for index in range(len(ports))]
+    else:
+        shares = [seats[index :: len(ports)] for index in range(len(ports))]
     with ExitStack() as files, tempfile.TemporaryDirectory() as tmp:
         runs = []
         for index, port in enumerate(ports):
             path = Path(tmp) / f"seats-{index}.txt"
-            path.write_text("".join(f"{s} {t}\n" for s, t in seats[index :: len(ports)]), encoding="utf-8")
+            path.write_text("".join(f"{s} {t}\n" for s, t in shares[index]), encoding="utf-8")
             command = [
                 "wrk", f"-t{WRK_THREADS}", f"-c{concurrency // len(ports)}", f"-d{int(seconds)}s", "--latency",
                 "-s", str(ROOT / "bench" / "wrk_votes.lua"), f"http://127.0.0.1:{port}", "--", str(path), csrf, str(WRK_THREADS),
@@ -152,46 +167,61 @@ def measure(rooms: int, seconds: float, concurrency: int, postgres: str | None) 
         print("wrk is not installed (apt-get install wrk): this benchmark needs a client cheaper than the server")
         return []
     rows: list[Row] = []
-    setups: list[tuple[str, int, str | None]] = [("SQLite, 1 instance", 1, None)]
+    setups: list[tuple[str, int, str | None, bool]] = [("SQLite, 1 instance", 1, None, False)]
     if postgres:
-        setups += [("PostgreSQL, 1 instance", 1, postgres), ("PostgreSQL, 2 instances", 2, postgres)]
-    for label, instances, url in setups:
+        setups += [
+            ("PostgreSQL, 1 instance", 1, postgres, False),
+            (TWO_INSTANCES, 2, postgres, True),
+            ("PostgreSQL, 2 instances, rooms on both", 2, postgres, False),
+        ]
+    for label, instances, url, by_room in setups:
         with tempfile.TemporaryDirectory() as tmp:
             database = fresh_postgres(url) if url else None
             ports = [free_port() for _ in range(instances)]
             servers = [start_server(Path(tmp), port, database_url=database, load=True) for port in ports]
             try:
-                rows.append(vote_row(label, ports, rooms, seconds, concurrency))
+                rows.append(vote_row(label, ports, rooms, seconds, concurrency, by_room=by_room))
             finally:
                 for server in servers:
                     os.kill(server.pid, signal.SIGTERM)
                     server.wait(timeout=30)
                 if url and database:
                     drop_postgres(url, database)
-    bare = bare_rate(concurrency, seconds)
-    bare_per_second = bare["requests"] / bare["seconds"]
-    rows.append(
-        {
-            "store": "bare POST endpoint (same uvicorn)",
-            "voters at once": concurrency,
-            "votes/s": bare_per_second,
-            "p50 ms": bare["p50_ms"],
-            "p99 ms": bare["p99_ms"],
-            "refused": int(bare["errors"]),
-            "acknowledged": int(bare["requests"]),
-            "in the database": 0,
-        }
-    )
+    bares = {kind: bare_rate(concurrency, seconds, kind) for kind in ("asgi", "fastapi")}
+    rates = {kind: bare["requests"] / bare["seconds"] for kind, bare in bares.items()}
+    for kind, label in (
+        ("asgi", "bare ASGI POST endpoint (same uvicorn)"),
+        ("fastapi", "bare FastAPI POST route (same uvicorn)"),
+    ):
+        bare = bares[kind]
+        rows.append(
+            {
+                "store": label,
+                "voters at once": concurrency,
+                "votes/s": rates[kind],
+                "p50 ms": bare["p50_ms"],
+                "p99 ms": bare["p99_ms"],
+                "refused": int(bare["errors"]),
+                "acknowledged": int(bare["requests"]),
+                "in the database": 0,
+            }
+        )
     sqlite = rows[0]
-    for row in rows[:-1]:
-        row["ratio to bare"] = row["votes/s"] / bare_per_second
+    for row in rows:
+        row["ratio to bare"] = row["votes/s"] / rates["asgi"]
+        row["ratio to FastAPI"] = row["votes/s"] / rates["fastapi"]
+        if row["store"].startswith("bare"):
+            row["verdict"] = ""
+            continue
+        # Every row must keep every acknowledged vote; the speed targets are SQLite's own, and for two instances
+        # (routed by room, as docs/deploy.md sets them up) at least SQLite's rate. The other rows are for comparison.
         durable = row["refused"] == 0 and row["acknowledged"] <= row["in the database"]
-        fast = row["votes/s"] >= 2000 and row["p99 ms"] < 100 and row["ratio to bare"] >= 0.4
-        if row is not sqlite:
-            fast = row["votes/s"] >= sqlite["votes/s"] if row["store"].startswith("PostgreSQL, 2") else True
+        fast = True
+        if row is sqlite:
+            fast = row["votes/s"] >= 2000 and row["p99 ms"] < 100 and row["ratio to bare"] >= 0.4
+        elif row["store"] == TWO_INSTANCES:
+            fast = row["votes/s"] >= sqlite["votes/s"]
         row["verdict"] = "ok" if durable and fast else "MISSED"
-    rows[-1]["ratio to bare"] = 1.0
-    rows[-1]["verdict"] = ""
     return rows
 
 

@@ -6,7 +6,7 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from jinja2 import Environment
@@ -40,17 +40,49 @@ DISPLAY = {v.value: (v.symbol, v.label) for v in Vote} | {"hidden": ("•", N_("
 
 
 @dataclass(frozen=True)
+class _Place:
+    """Where a seat sits at the table and where its label goes: the same for every vote of a council."""
+
+    code: str
+    x: float
+    y: float
+    presiding: bool
+    label_dx: float
+    label_dy: float
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Seat:
     """One member's place at the table, and how it is drawn."""
 
     member: Member
     vote: str
-    x: float
-    y: float
-    presiding: bool
-    label_dx: float = 0.0
-    label_dy: float = 0.0
-    anchor: str = "middle"
+    place: _Place
+
+    @property
+    def x(self) -> float:
+        return self.place.x
+
+    @property
+    def y(self) -> float:
+        return self.place.y
+
+    @property
+    def presiding(self) -> bool:
+        return self.place.presiding
+
+    @property
+    def label_dx(self) -> float:
+        return self.place.label_dx
+
+    @property
+    def label_dy(self) -> float:
+        return self.place.label_dy
+
+    @property
+    def anchor(self) -> str:
+        return self.place.anchor
 
     @property
     def symbol(self) -> str:
@@ -98,30 +130,11 @@ def _point_on_horseshoe(distance: float) -> tuple[float, float]:
 def seats(scenario: Scenario, votes: Mapping[str, str]) -> list[Seat]:
     """The members round the table in file order, the presiding member at the head."""
     by_code = {member.code: member for member in scenario.members}
+    president = scenario.president if scenario.president in by_code else None
     return [
-        Seat(
-            by_code[place.code],
-            votes.get(place.code, Vote.UNDECIDED),
-            place.x,
-            place.y,
-            place.presiding,
-            label_dx=place.label_dx,
-            label_dy=place.label_dy,
-            anchor=place.anchor,
-        )
-        for place in _layout(tuple(by_code), scenario.president if scenario.president in by_code else None)
+        Seat(by_code[place.code], votes.get(place.code, Vote.UNDECIDED), place)
+        for place in _layout(tuple(by_code), president)
     ]
-
-
-@dataclass(frozen=True)
-class _Place:
-    code: str
-    x: float
-    y: float
-    presiding: bool
-    label_dx: float
-    label_dy: float
-    anchor: str
 
 
 @functools.lru_cache(maxsize=256)
@@ -168,25 +181,53 @@ class SeatMarkup:
     """
 
     TEMPLATE = "scenarios/_seat.html"
-    FIELDS = (
-        "language", "code", "permanent", "presiding", "vote", "symbol", "described",
-        "x", "y", "label_dx", "label_dy", "anchor", "seat_r", "interactive",
-    )  # fmt: skip
 
     def __init__(self, env: Environment, size: int = 8192) -> None:
         self.env = env
         self._render = functools.lru_cache(maxsize=size)(self._render_uncached)
 
     def __call__(self, seat: Seat, seat_r: float, interactive: bool) -> Markup:
-        member = seat.member
-        key = (
-            i18n.current(), member.code, member.permanent, seat.presiding, seat.vote, seat.symbol, seat.described,
-            seat.x, seat.y, seat.label_dx, seat.label_dy, seat.anchor, seat_r, bool(interactive),
-        )  # fmt: skip
-        return self._render(key)
+        member, place = seat.member, seat.place
+        return self._render(
+            _SeatLook(
+                language=i18n.current(),
+                code=member.code,
+                permanent=member.permanent,
+                presiding=place.presiding,
+                vote=seat.vote,
+                symbol=seat.symbol,
+                described=seat.described,
+                x=place.x,
+                y=place.y,
+                label_dx=place.label_dx,
+                label_dy=place.label_dy,
+                anchor=place.anchor,
+                seat_r=seat_r,
+                interactive=bool(interactive),
+            )
+        )
 
-    def _render_uncached(self, key: tuple[object, ...]) -> Markup:
-        return Markup(self.env.get_template(self.TEMPLATE).render(dict(zip(self.FIELDS, key, strict=True))))
+    def _render_uncached(self, look: _SeatLook) -> Markup:
+        return Markup(self.env.get_template(self.TEMPLATE).render(look._asdict()))
+
+
+class _SeatLook(NamedTuple):
+    """Everything scenarios/_seat.html sees, by name: the key a seat's markup is kept under."""
+
+    language: str
+    code: str
+    permanent: bool
+    presiding: bool
+    vote: str
+    symbol: str
+    described: str
+    x: float
+    y: float
+    label_dx: float
+    label_dy: float
+    anchor: str
+    seat_r: float
+    interactive: bool
 
 
 def seat_radius(count: int) -> float:

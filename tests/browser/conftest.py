@@ -57,6 +57,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield server
 
 
+def server_of_its_own(folder: str) -> Any:
+    """A module's own server (scope="module"), for tests whose joins or sessions must not touch the others'."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+        with LiveServer(tmp_path_factory.mktemp(folder)) as live:
+            yield live
+
+    return server
+
+
+def screenshot(page: Any, name: str, *, prefix: str, full_page: bool = False) -> None:
+    """A screenshot for people to look at, in screenshots/ (never committed): ``{prefix}-{name}.png``."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{prefix}-{name}.png"), full_page=full_page)
+
+
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})

@@ -7,14 +7,12 @@ personal link; two observers; a voter hands the vote on; everyone votes; and eve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import screenshot, server_of_its_own
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -22,11 +20,8 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def class_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server of its own: thirty joins from one address would eat into other tests' join limits."""
-    with LiveServer(tmp_path_factory.mktemp("class")) as server:
-        yield server
+# A server of its own: thirty joins from one address would eat into other tests' join limits.
+class_server = server_of_its_own("class")
 
 
 def phone(browser: Any) -> Any:
@@ -38,8 +33,7 @@ def phone(browser: Any) -> Any:
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(Path(SCREENSHOTS) / f"class-{name}.png"))
+    screenshot(page, name, prefix="class")
 
 
 def test_a_class_of_thirty_runs_a_vote(browser: Any, class_server: LiveServer) -> None:

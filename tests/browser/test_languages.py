@@ -8,14 +8,13 @@ Screenshots at 1280x800 and 390x844 land in screenshots/lang-*.png, to be looked
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from app.i18n import LANGUAGES
-from tests.browser.conftest import SCREENSHOTS, serious_violations
+from tests.browser.conftest import screenshot, serious_violations, server_of_its_own
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -45,15 +44,11 @@ OVERFLOWING = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(tmp_path_factory.mktemp("languages")) as live:
-        yield live
+server = server_of_its_own("languages")
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"lang-{name}.png"), full_page=True)
+    screenshot(page, name, prefix="lang", full_page=True)
 
 
 def cookie(server: LiveServer, language: str) -> dict[str, str]:

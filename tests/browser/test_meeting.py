@@ -8,14 +8,13 @@ clock, a motion to suspend is carried and the meeting resumes, an amendment and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, serious_violations
+from tests.browser.conftest import SCREENSHOTS, screenshot, serious_violations, server_of_its_own
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -23,15 +22,11 @@ pytestmark = pytest.mark.browser
 CODES = ["BHR", "CHN", "COL", "COD", "DNK", "FRA", "GRC", "LVA", "LBR", "PAK", "PAN", "RUS", "SOM", "GBR", "USA"]
 
 
-@pytest.fixture(scope="module")
-def meeting_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(tmp_path_factory.mktemp("meeting")) as server:
-        yield server
+meeting_server = server_of_its_own("meeting")
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(Path(SCREENSHOTS) / f"meeting-{name}.png"))
+    screenshot(page, name, prefix="meeting")
 
 
 def president(page: Any, act: str) -> None:

@@ -42,7 +42,7 @@ from app.web.auth import (
     csrf_token,
     is_instructor,
 )
-from app.web.board import SeatMarkup
+from app.web.board import ProgressMarkup, SeatMarkup
 from app.web.errors import install_error_handlers
 from app.web.live_parts import PartRenderer
 from app.web.ratelimit import limiter
@@ -207,6 +207,7 @@ def configure(env: Environment) -> Environment:
     env.globals["say"] = meeting_view.say  # what the domain says (a Phrase, or a sentence marked N_)
     env.globals["explained"] = explained  # an outcome's explanation in the reader's language
     env.globals["seat_markup"] = SeatMarkup(env)  # the chamber's seats, each kept once rendered
+    env.globals["progress_markup"] = ProgressMarkup(env)  # the verdict's bar, each kept once rendered
     env.filters["date"] = i18n.format_date
     env.filters["number"] = i18n.format_number
     env.trim_blocks = True

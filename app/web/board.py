@@ -211,6 +211,24 @@ class SeatMarkup:
         return Markup(self.env.get_template(self.TEMPLATE).render(look._asdict()))
 
 
+class ProgressMarkup:
+    """The verdict's bar of votes in favour (scenarios/_progress.html), rendered once for each (members, votes in
+    favour, votes needed): a council of fifteen has a few dozen of them, and every version of every room drew one."""
+
+    TEMPLATE = "scenarios/_progress.html"
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self._cached = functools.lru_cache(maxsize=1024)(self._render)
+
+    def __call__(self, members: int, filled: int, required: int) -> Markup:
+        return self._cached(members, filled, required)
+
+    def _render(self, members: int, filled: int, required: int) -> Markup:
+        context = {"members": members, "filled": filled, "required": required}
+        return Markup(self.env.get_template(self.TEMPLATE).render(context))
+
+
 class _SeatLook(NamedTuple):
     """Everything scenarios/_seat.html sees, by name: the key a seat's markup is kept under."""
 

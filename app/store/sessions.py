@@ -149,6 +149,69 @@ _AUDIT_INSERT = _Rows(
 _SQLITE_VERSIONS = _Rows("SELECT json_group_object(id, version) FROM sessions WHERE id IN (", "{p}", ")")
 
 
+def _grouped(rows: Any) -> dict[str, list[Any]]:
+    """Rows of several sessions, by session id, in the order read."""
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row["session_id"], []).append(row)
+    return grouped
+
+
+def _assemble(
+    row: Any, scenario: Scenario, seat_rows: Sequence[Any], student_rows: Sequence[Any], act_rows: Sequence[Any]
+) -> SessionView:
+    """A session as read: its row, its seats, its students and (for a meeting) its acts, each in order."""
+    members = {m.code: m for m in scenario.members}
+    seat_views = tuple(
+        Seat(
+            code=s["code"],
+            name=members[s["code"]].name,
+            permanent=members[s["code"]].permanent,
+            vote=Vote(s["vote"]),
+            voted_at=_parse(s["voted_at"]),
+            holder=s["holder"],
+            reserved_for=s["reserved_for"],
+            token_hash=s["token_hash"],
+        )
+        for s in seat_rows
+    )
+    student_views = tuple(
+        Student(
+            key=s["key"],
+            token_hash=s["token_hash"],
+            place=Place(s["place"]),
+            joined_at=_parse(s["joined_at"]) or now(),
+            name=s["name"],
+            seat=s["seat"],
+            address=s["address"],
+        )
+        for s in student_rows
+    )
+    deeds: tuple[Deed, ...] = ()
+    meeting = None
+    if scenario.is_meeting:
+        deeds = tuple(_deed(a) for a in act_rows)
+        meeting = open_meeting(scenario, _parse(row["created_at"]) or now(), deeds)
+    return SessionView(
+        id=row["id"],
+        join_code=row["join_code"],
+        scenario_id=row["scenario_id"],
+        scenario=scenario,
+        status=Status(row["status"]),
+        hide_votes=bool(row["hide_votes"]),
+        version=row["version"],
+        created_at=_parse(row["created_at"]) or now(),
+        seats=seat_views,
+        ended_at=_parse(row["ended_at"]),
+        join_mode=JoinMode(row["join_mode"]),
+        seat_size=int(row["seat_size"]),
+        students=student_views,
+        meeting=meeting,
+        deeds=deeds,
+        president=row["president"],
+    )
+
+
 class SessionStore:
     """All reads of live sessions, and the writes the writer hands over."""
 
@@ -161,70 +224,65 @@ class SessionStore:
     # Reading
 
     def load(self, conn: Connection, session_id: str) -> SessionView:
-        row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
-        if row is None:
+        view = self.load_many(conn, [session_id]).get(session_id)
+        if view is None:
             raise NotFound("no such session (it may have ended and expired)")
-        scenario = self._scenarios.get(session_id)
-        if scenario is None:
-            scenario = self._scenarios[session_id] = Scenario.model_validate_json(row["scenario_json"])
-        members = {m.code: m for m in scenario.members}
-        seat_rows = conn.execute(
-            select(seats).where(seats.c.session_id == session_id).order_by(seats.c.position)
-        ).mappings()
-        seat_views = tuple(
-            Seat(
-                code=s["code"],
-                name=members[s["code"]].name,
-                permanent=members[s["code"]].permanent,
-                vote=Vote(s["vote"]),
-                voted_at=_parse(s["voted_at"]),
-                holder=s["holder"],
-                reserved_for=s["reserved_for"],
-                token_hash=s["token_hash"],
-            )
-            for s in seat_rows
-        )
-        student_rows = conn.execute(
-            select(students).where(students.c.session_id == session_id).order_by(students.c.position)
-        ).mappings()
-        student_views = tuple(
-            Student(
-                key=s["key"],
-                token_hash=s["token_hash"],
-                place=Place(s["place"]),
-                joined_at=_parse(s["joined_at"]) or now(),
-                name=s["name"],
-                seat=s["seat"],
-                address=s["address"],
-            )
-            for s in student_rows
-        )
-        deeds: tuple[Deed, ...] = ()
-        meeting = None
-        if scenario.is_meeting:
-            acts = conn.execute(
-                select(meeting_acts).where(meeting_acts.c.session_id == session_id).order_by(meeting_acts.c.number)
+        return view
+
+    def load_many(self, conn: Connection, session_ids: Sequence[str]) -> dict[str, SessionView]:
+        """The sessions of ``session_ids`` that exist, read in one query per table however many they are (a
+        batch may find dozens of its sessions changed by another instance)."""
+        found: dict[str, SessionView] = {}
+        for start in range(0, len(session_ids), MAX_PARAMETERS):
+            found.update(self._load_chunk(conn, list(dict.fromkeys(session_ids[start : start + MAX_PARAMETERS]))))
+        return found
+
+    def _load_chunk(self, conn: Connection, ids: list[str]) -> dict[str, SessionView]:
+        rows = {row["id"]: row for row in conn.execute(select(sessions).where(sessions.c.id.in_(ids))).mappings()}
+        if not rows:
+            return {}
+        ids = [session_id for session_id in ids if session_id in rows]
+        seat_rows = _grouped(
+            conn.execute(
+                select(seats).where(seats.c.session_id.in_(ids)).order_by(seats.c.session_id, seats.c.position)
             ).mappings()
-            deeds = tuple(_deed(a) for a in acts)
-            meeting = open_meeting(scenario, _parse(row["created_at"]) or now(), deeds)
-        return SessionView(
-            id=row["id"],
-            join_code=row["join_code"],
-            scenario_id=row["scenario_id"],
-            scenario=scenario,
-            status=Status(row["status"]),
-            hide_votes=bool(row["hide_votes"]),
-            version=row["version"],
-            created_at=_parse(row["created_at"]) or now(),
-            seats=seat_views,
-            ended_at=_parse(row["ended_at"]),
-            join_mode=JoinMode(row["join_mode"]),
-            seat_size=int(row["seat_size"]),
-            students=student_views,
-            meeting=meeting,
-            deeds=deeds,
-            president=row["president"],
         )
+        student_rows = _grouped(
+            conn.execute(
+                select(students)
+                .where(students.c.session_id.in_(ids))
+                .order_by(students.c.session_id, students.c.position)
+            ).mappings()
+        )
+        scenarios = {session_id: self._scenario(rows[session_id]) for session_id in ids}
+        meetings = [session_id for session_id in ids if scenarios[session_id].is_meeting]
+        act_rows = (
+            _grouped(
+                conn.execute(
+                    select(meeting_acts)
+                    .where(meeting_acts.c.session_id.in_(meetings))
+                    .order_by(meeting_acts.c.session_id, meeting_acts.c.number)
+                ).mappings()
+            )
+            if meetings
+            else {}
+        )
+        return {
+            session_id: _assemble(
+                rows[session_id],
+                scenarios[session_id],
+                seat_rows.get(session_id, []),
+                student_rows.get(session_id, []),
+                act_rows.get(session_id, []),
+            )
+            for session_id in ids
+        }
+
+    def _scenario(self, row: Any) -> Scenario:
+        scenario = self._scenarios.get(row["id"])
+        if scenario is None:
+            scenario = self._scenarios[row["id"]] = Scenario.model_validate_json(row["scenario_json"])
+        return scenario
 
     def get(self, session_id: str) -> SessionView:
         with self.engine.connect() as conn:

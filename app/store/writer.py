@@ -75,11 +75,12 @@ class Writer:
 
     # The state in memory
 
-    def view(self, session_id: str) -> SessionView:
+    def view(self, session_id: str, *, latest: bool = True) -> SessionView:
         """The latest committed state of a session, from memory, or read once from the database (again when
-        another instance has committed a later version since)."""
+        another instance has committed a later version since, unless ``latest`` is False: then the copy in
+        memory does, for a check the writer makes again on the state it commits to)."""
         cached = self._views.get(session_id)
-        if cached is not None and cached.version >= self._newer.get(session_id, 0):
+        if cached is not None and (not latest or cached.version >= self._newer.get(session_id, 0)):
             return cached
         return self.remember(self.store.get(session_id))
 
@@ -248,11 +249,14 @@ class Writer:
         """
         touched = sorted({operation.session_id for operation in batch if operation.created is None})
         current: dict[str, SessionView] = {}
+        moved: list[str] = []
         for session_id, version in self.store.lock_many(conn, touched).items():
             cached = self._views.get(session_id)
-            current[session_id] = (
-                cached if cached is not None and cached.version == version else self.store.load(conn, session_id)
-            )
+            if cached is not None and cached.version == version:
+                current[session_id] = cached
+            else:
+                moved.append(session_id)
+        current.update(self.store.load_many(conn, moved))  # all read at once: under their row locks, so as they are
         return current
 
     def _apply(

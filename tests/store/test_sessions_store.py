@@ -249,3 +249,27 @@ def test_a_meeting_session_replays_its_acts_after_a_restart(database_url: str) -
     finally:
         again.close()
         engine.dispose()
+
+
+def test_several_sessions_read_at_once_are_each_as_read_alone(store: SessionService) -> None:
+    """``load_many`` (a batch whose sessions another instance changed) gives each session exactly as ``load``."""
+    meeting_file = load_file(BUNDLED / "class-meeting-2026.yaml")
+    plain = opened(store, "dprk", SCENARIO)
+    store.claim(plain.id, "USA", "Una")
+    store_vote(store, plain.id, "FRA", Vote.NO)
+    meeting = store.create("class-meeting-2026", meeting_file)
+    store.control(meeting.id, Action.OPEN)
+    chn = store.claim(meeting.id, "CHN", "Chen")
+    store.meeting_act(meeting.id, Deed(Act.OBJECT, "ignored", now()), token=chn.token)
+    empty = store.create("dprk", SCENARIO)
+    ids = [meeting.id, "no-such-session", plain.id, empty.id, plain.id]
+    fresh = SessionStore(store.store.engine)  # nothing in memory: every session is read from the tables
+    with fresh.engine.connect() as conn:
+        many = fresh.load_many(conn, ids)
+        alone = {session_id: fresh.load(conn, session_id) for session_id in (meeting.id, plain.id, empty.id)}
+        with pytest.raises(NotFound):
+            fresh.load(conn, "no-such-session")
+    assert many == alone
+    assert many[plain.id].seat("FRA").vote is Vote.NO and many[plain.id].students[0].name == "Una"
+    assert many[meeting.id].deeds and many[meeting.id].meeting == store.get(meeting.id).meeting
+    assert many[empty.id].students == () and many[empty.id].deeds == ()

@@ -134,8 +134,16 @@ class SessionService:
         return self.store.audit_log(session_id)
 
     def seat_for_token(self, session_id: str, token: str | None) -> str | None:
-        """The delegation a student's token sits in: looked up in memory, never with a query of its own."""
-        return self.get(session_id).seat_for_token_hash(token_hash(token) if token else None)
+        """The delegation a student's token sits in: looked up in memory, never with a query of its own. The
+        writer checks the token again against the state it commits to, so the copy in memory serves even when
+        another instance has moved the session on; it is read again only when the token is not found there
+        (the student may have just joined through that other instance)."""
+        digest = token_hash(token) if token else None
+        view = self.writer.view(session_id, latest=False)
+        member = view.seat_for_token_hash(digest)
+        if member is None and self.writer.newer(session_id) > view.version:
+            member = self.writer.view(session_id).seat_for_token_hash(digest)
+        return member
 
     def student_for_token(self, session_id: str, token: str | None) -> Student | None:
         """The student a token belongs to, whatever their place (blocked included), or None."""

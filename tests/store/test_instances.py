@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from app.domain.errors import Forbidden
 from app.domain.session import SessionView
 from app.domain.votes import Vote
 from app.live import PUBLIC, Broker
@@ -134,6 +135,35 @@ def test_an_instance_nobody_watches_a_session_on_reads_it_at_next_use_not_at_eac
     assert reads == [session.id] and latest.version == votes[-1].version
     assert not b.behind(session.id, latest.version) and b.get(session.id) is latest
     assert isinstance(b.broker, Recorder) and session.id not in b.broker.seen  # nothing published to nobody
+
+
+def test_a_student_seated_through_one_instance_votes_through_another_whose_copy_is_behind(
+    instances: list[SessionService],
+) -> None:
+    """The vote path looks the token up in memory without reading the session again; a token it does not find
+    there sends it to the database once, and the writer checks the token again on the state it commits to."""
+    a, b = instances[0], instances[1]
+    a.follow_other_instances()
+    assert a.notifications is not None and a.notifications.connected.wait(10)
+    session = opened(a, "council", COUNCIL)
+    a.get(session.id)  # in A's memory, no page open on A
+    usa = b.claim(session.id, "USA", "Una")  # joined through B: A's copy does not know the token
+    fra = b.claim(session.id, "FRA", "Fran")
+    deadline = time.monotonic() + 10
+    while a.writer.newer(session.id) < fra.view.version and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert a.seat_for_token(session.id, usa.token) == "USA"  # not in the copy: read once, found
+    view, member = a.student_vote_sync(session.id, usa.token, Vote.YES, None)
+    assert member == "USA" and view.seat("USA").vote is Vote.YES
+
+    # Released through B: A's copy may still seat the token, but the vote through A is refused as it is written.
+    b.release(session.id, "FRA")
+    deadline = time.monotonic() + 10
+    while not a.behind(session.id, a.writer.view(session.id, latest=False).version) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with pytest.raises(Forbidden):
+        a.student_vote_sync(session.id, fra.token, Vote.NO, None)
+    assert a.get(session.id).seat("FRA").vote is not Vote.NO
 
 
 def test_instances_share_one_rate_limit(postgres_url: str) -> None:

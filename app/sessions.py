@@ -82,11 +82,12 @@ class SessionService:
             self.notifications.start()
 
     def _changed_elsewhere(self, session_id: str, version: int) -> None:
-        """Another instance committed ``version``: read it now for this instance's listeners, if it has any;
-        otherwise only note that the copy in memory is behind (with every room voting on the other instances,
-        reading each of their sessions at each of their commits would cost this one more than its own votes)."""
+        """Another instance committed ``version``: note that the copy in memory is behind, then read it now for
+        this instance's listeners, if it has any (with every room voting on the other instances, reading each of
+        their sessions at each of their commits would cost this one more than its own votes). Noted first, so
+        that a stream opening meanwhile either is counted here or sees the note (``behind``) and reads it."""
+        self.writer.behind(session_id, version)
         if self.broker.count(session_id) == 0:
-            self.writer.behind(session_id, version)
             return
         fresh = self.writer.refresh(session_id, version)
         if fresh is not None:

@@ -100,8 +100,9 @@ class Writer:
         For a session nobody here is watching, that costs nothing until somebody does."""
         with self._views_lock:
             cached = self._views.get(session_id)
-            if cached is None or cached.version >= version:
+            if cached is not None and cached.version >= version:
                 return
+            # Noted even with no copy in memory: a read already under way may bring an older one.
             self._newer[session_id] = max(version, self._newer.get(session_id, 0))
 
     def newer(self, session_id: str) -> int:
@@ -114,7 +115,9 @@ class Writer:
             self._newer.pop(session_id, None)
 
     def known(self) -> list[str]:
-        return list(self._views)
+        """Every session held in memory or noted as behind (so that a catch-up also forgets those that are gone)."""
+        with self._views_lock:
+            return list(self._views.keys() | self._newer.keys())
 
     def refresh(self, session_id: str, version: int | None = None) -> SessionView | None:
         """Read a session again when another instance says it moved on: the newer view, or None (gone, or not newer)."""

@@ -166,6 +166,21 @@ def test_a_student_seated_through_one_instance_votes_through_another_whose_copy_
     assert a.get(session.id).seat("FRA").vote is not Vote.NO
 
 
+def test_a_read_under_way_when_another_instance_commits_is_not_kept_as_the_latest(
+    instances: list[SessionService],
+) -> None:
+    """B has no copy of the session and starts reading it; A commits and B is told before B's read lands: the
+    older copy it then keeps is known to be behind, so no page or stream starts from it."""
+    a, b = instances[0], instances[1]
+    session = opened(a, "council", COUNCIL)
+    under_way = b.store.get(session.id)  # B's read, begun before A's vote
+    newer = store_vote(a, session.id, "USA", Vote.YES)
+    b._changed_elsewhere(session.id, newer.version)  # the notification, with nothing in B's memory yet
+    b.writer.remember(under_way)  # the read lands after it
+    assert b.behind(session.id, under_way.version)  # what a stream opening now checks before its first event
+    assert b.get(session.id).version == newer.version and not b.behind(session.id, newer.version)
+
+
 def test_instances_share_one_rate_limit(postgres_url: str) -> None:
     from app.web.ratelimit import limiter
 

@@ -20,6 +20,7 @@ refused for being one too many is refused before its stream starts (``subscribe`
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ from app import i18n
 from app.domain.session import SessionView
 
 QUEUE_SIZE = 8
+log = logging.getLogger("unsc_sim")
 
 # ("public",), ("instructor",) or ("student", student key): who sees what.
 Audience = tuple[str, ...]
@@ -244,13 +246,22 @@ class Broker:
                     continue
                 # A listener whose stream is idle gets the event written at once: no queue, no task to wake.
                 direct = listener.direct
-                if direct is not None and direct(self.event(session_id, key[0], item, key[1])):
+                if direct is not None and self._write(direct, self.event(session_id, key[0], item, key[1])):
                     listener.last = item[0]
                     continue
                 try:
                     listener.queue.put_nowait(item)
                 except asyncio.QueueFull:
                     self._drop(listener)
+
+    @staticmethod
+    def _write(direct: Callable[[bytes], bool], event: bytes) -> bool:
+        """``direct(event)``; a writer that fails says no, and the event takes the listener's queue instead."""
+        try:
+            return direct(event)
+        except Exception:
+            log.exception("writing an event straight to a listener failed; it goes through its queue")
+            return False
 
     def _drop(self, listener: Listener) -> None:
         listener.dropped = True

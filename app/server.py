@@ -239,7 +239,7 @@ def chunk_writer(send: Send) -> Callable[[bytes], bool] | None:
         return None
 
     def write(chunk: bytes) -> bool:
-        if cycle.disconnected or flow.write_paused or transport.is_closing():
+        if cycle.disconnected or cycle.response_complete or flow.write_paused or transport.is_closing():
             return False
         transport.writelines((b"%x\r\n" % len(chunk), chunk, b"\r\n"))
         return True

@@ -151,6 +151,30 @@ def test_an_idle_stream_is_written_to_straight_and_a_busy_one_through_its_queue(
     run(scenario())
 
 
+def test_a_writer_that_fails_leaves_the_event_to_the_queue_and_the_others_their_writes() -> None:
+    async def scenario() -> None:
+        broker = Broker(Renders())
+        broker.bind(asyncio.get_running_loop())
+        broken, fine = broker.subscribe("s", PUBLIC), broker.subscribe("s", PUBLIC)
+        taken: list[bytes] = []
+
+        def fails(_chunk: bytes) -> bool:
+            raise OSError("the socket went away")
+
+        broken.direct = fails
+
+        def takes(chunk: bytes) -> bool:
+            taken.append(chunk)
+            return True
+
+        fine.direct = takes
+        broker.publish(at(2))
+        assert await next_item(broken) == (2, "public 2")
+        assert len(taken) == 1 and fine.queue.empty() and fine.last == 2
+
+    run(scenario())
+
+
 def test_publishing_from_another_thread_is_safe() -> None:
     async def scenario() -> None:
         broker = Broker(Renders())

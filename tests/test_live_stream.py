@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from app.scenarios import load_file
+from app.server import chunk_writer
+from app.web import sessions as web_sessions
 from tests.live_server import INSTRUCTOR_TOKEN, LiveServer
 from tests.room import Room
 from tests.web.test_editor import form_of
@@ -62,9 +64,27 @@ def test_stream_sends_snapshot_then_each_vote(server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("http", ["httptools", "h11"])
-def test_events_written_straight_to_the_socket_arrive_whole_and_in_order(tmp_path: Path, http: str) -> None:
+def test_events_written_straight_to_the_socket_arrive_whole_and_in_order(
+    tmp_path: Path, http: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Under httptools the broker writes an idle listener's events itself (one HTTP chunk each); under h11 they go
     through the server's send. Either way a client reads every version once, in order, as valid SSE."""
+    written: list[bytes] = []
+
+    def counting(send: Any) -> Any:
+        write = chunk_writer(send)
+        if write is None:
+            return None
+
+        def counted(chunk: bytes) -> bool:
+            took = write(chunk)
+            if took:
+                written.append(chunk)
+            return took
+
+        return counted
+
+    monkeypatch.setattr(web_sessions, "chunk_writer", counting)
     with LiveServer(tmp_path, http=http) as live:
         room = Room(live.url, INSTRUCTOR_TOKEN)
         session_id, _ = room.start("dprk-2019-meeting-not-held")
@@ -88,6 +108,10 @@ def test_events_written_straight_to_the_socket_arrive_whole_and_in_order(tmp_pat
         assert [e["id"] for e in received] == list(range(3, 10))
         assert all(set(e["data"]["parts"]) == {"verdict", "chamber", "status", "join"} for e in received)
         assert listener.last == 9
+        if http == "httptools":  # the votes' events went straight to the socket, each once, in order
+            assert [int(chunk.split(b"\n", 1)[0][4:]) for chunk in written] == list(range(4, 10))
+        else:
+            assert written == []
         room.close()
 
 

@@ -7,6 +7,10 @@ from typing import Any
 import httpx
 
 JSON = {"Accept": "application/json"}
+# uvicorn closes a keep-alive connection after 5 idle seconds; a client that reuses one at that very moment
+# sees "Server disconnected without sending a response". Idle connections are let go sooner here, so a
+# student who joined, waited for the class and then votes opens a fresh one (as a phone's browser does).
+LIMITS = httpx.Limits(keepalive_expiry=2.0)
 
 
 def _csrf(client: httpx.Client) -> str:
@@ -19,7 +23,7 @@ class Room:
     def __init__(self, base_url: str, instructor_token: str) -> None:
         self.base_url = base_url
         self.instructor = httpx.Client(
-            base_url=base_url, headers={"Accept": "text/html"}, timeout=30, follow_redirects=True
+            base_url=base_url, headers={"Accept": "text/html"}, timeout=30, follow_redirects=True, limits=LIMITS
         )
         response = self.instructor.get("/instructor", params={"token": instructor_token})
         response.raise_for_status()
@@ -42,7 +46,7 @@ class Room:
         return session_id, self.code
 
     def join(self, member: str, name: str = "") -> httpx.Client:
-        student = httpx.Client(base_url=self.base_url, headers={"Accept": "text/html"}, timeout=30)
+        student = httpx.Client(base_url=self.base_url, headers={"Accept": "text/html"}, timeout=30, limits=LIMITS)
         response = student.post(
             f"/join/{self.code}", data={"member": member, "name": name, "csrf": _csrf(student)}, follow_redirects=False
         )

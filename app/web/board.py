@@ -58,31 +58,7 @@ class Seat:
 
     member: Member
     vote: str
-    place: _Place
-
-    @property
-    def x(self) -> float:
-        return self.place.x
-
-    @property
-    def y(self) -> float:
-        return self.place.y
-
-    @property
-    def presiding(self) -> bool:
-        return self.place.presiding
-
-    @property
-    def label_dx(self) -> float:
-        return self.place.label_dx
-
-    @property
-    def label_dy(self) -> float:
-        return self.place.label_dy
-
-    @property
-    def anchor(self) -> str:
-        return self.place.anchor
+    place: _Place  # where it sits and where its label goes
 
     @property
     def symbol(self) -> str:
@@ -101,7 +77,7 @@ class Seat:
         if member.permanent:
             # Translators: a member's seat at the table, then what it is there; e.g. "France, permanent member".
             who = _("%(member)s, permanent member") % {"member": who}
-        if self.presiding:
+        if self.place.presiding:
             # Translators: a member's seat at the table; it presides over the meeting. E.g. "France, presiding".
             who = _("%(member)s, presiding") % {"member": who}
         if member.party_to_dispute:
@@ -171,24 +147,37 @@ def _layout(codes: tuple[str, ...], president: str | None) -> tuple[_Place, ...]
     return tuple(result)
 
 
-class SeatMarkup:
+class _KeptMarkup:
+    """A template's markup, rendered once for each set of values it sees (a NamedTuple, its fields named as the
+    template names them) and then kept: the template sees nothing else, so a kept fragment is always what
+    rendering again would give."""
+
+    TEMPLATE: str
+
+    def __init__(self, env: Environment, size: int) -> None:
+        self.env = env
+        self._kept = functools.lru_cache(maxsize=size)(self._render)
+
+    def _render(self, values: NamedTuple) -> Markup:
+        return Markup(self.env.get_template(self.TEMPLATE).render(values._asdict()))
+
+
+class SeatMarkup(_KeptMarkup):
     """Each seat's markup (scenarios/_seat.html), rendered once for what it shows and then kept.
 
     A vote changes one seat of fifteen, yet the whole table is drawn again for every version of every
-    room: with 75 rooms voting at once the seats were most of the event loop's rendering. The template
-    sees only the values in the key (the language included), so a kept fragment is always what
-    rendering again would give.
+    room: with 75 rooms voting at once the seats were most of the event loop's rendering. The key holds
+    the language, since the template translates.
     """
 
     TEMPLATE = "scenarios/_seat.html"
 
     def __init__(self, env: Environment, size: int = 8192) -> None:
-        self.env = env
-        self._render = functools.lru_cache(maxsize=size)(self._render_uncached)
+        super().__init__(env, size)
 
     def __call__(self, seat: Seat, seat_r: float, interactive: bool) -> Markup:
         member, place = seat.member, seat.place
-        return self._render(
+        return self._kept(
             _SeatLook(
                 language=i18n.current(),
                 code=member.code,
@@ -207,26 +196,18 @@ class SeatMarkup:
             )
         )
 
-    def _render_uncached(self, look: _SeatLook) -> Markup:
-        return Markup(self.env.get_template(self.TEMPLATE).render(look._asdict()))
 
-
-class ProgressMarkup:
+class ProgressMarkup(_KeptMarkup):
     """The verdict's bar of votes in favour (scenarios/_progress.html), rendered once for each (members, votes in
     favour, votes needed): a council of fifteen has a few dozen of them, and every version of every room drew one."""
 
     TEMPLATE = "scenarios/_progress.html"
 
-    def __init__(self, env: Environment) -> None:
-        self.env = env
-        self._cached = functools.lru_cache(maxsize=1024)(self._render)
+    def __init__(self, env: Environment, size: int = 1024) -> None:
+        super().__init__(env, size)
 
     def __call__(self, members: int, filled: int, required: int) -> Markup:
-        return self._cached(members, filled, required)
-
-    def _render(self, members: int, filled: int, required: int) -> Markup:
-        context = {"members": members, "filled": filled, "required": required}
-        return Markup(self.env.get_template(self.TEMPLATE).render(context))
+        return self._kept(_Progress(members, filled, required))
 
 
 class _SeatLook(NamedTuple):
@@ -246,6 +227,14 @@ class _SeatLook(NamedTuple):
     anchor: str
     seat_r: float
     interactive: bool
+
+
+class _Progress(NamedTuple):
+    """Everything scenarios/_progress.html sees (it has no words to translate)."""
+
+    members: int
+    filled: int
+    required: int
 
 
 def seat_radius(count: int) -> float:

@@ -142,7 +142,7 @@ class SessionService:
         digest = token_hash(token) if token else None
         view = self.writer.view(session_id, latest=False)
         member = view.seat_for_token_hash(digest)
-        if member is None and self.writer.newer(session_id) > view.version:
+        if member is None and self.behind(session_id, view.version):
             member = self.writer.view(session_id).seat_for_token_hash(digest)
         return member
 

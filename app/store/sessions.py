@@ -232,9 +232,10 @@ class SessionStore:
     def load_many(self, conn: Connection, session_ids: Sequence[str]) -> dict[str, SessionView]:
         """The sessions of ``session_ids`` that exist, read in one query per table however many they are (a
         batch may find dozens of its sessions changed by another instance)."""
+        ids = list(dict.fromkeys(session_ids))  # each once, however often asked for
         found: dict[str, SessionView] = {}
-        for start in range(0, len(session_ids), MAX_PARAMETERS):
-            found.update(self._load_chunk(conn, list(dict.fromkeys(session_ids[start : start + MAX_PARAMETERS]))))
+        for start in range(0, len(ids), MAX_PARAMETERS):
+            found.update(self._load_chunk(conn, ids[start : start + MAX_PARAMETERS]))
         return found
 
     def _load_chunk(self, conn: Connection, ids: list[str]) -> dict[str, SessionView]:

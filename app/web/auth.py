@@ -303,18 +303,19 @@ async def check_csrf(request: Request) -> None:
         offered = value if isinstance(value, str) else None
     csrf_judgement(
         request.headers.get("origin"),
-        f"{request.url.scheme}://{request.headers.get('host', '')}",
+        request.url.scheme,
+        request.headers.get("host", ""),
         request.cookies.get(CSRF_COOKIE),
         offered,
     )
 
 
-def csrf_judgement(origin: str | None, own: str, expected: str | None, offered: str | None) -> None:
-    """``check_csrf`` once the request is read: its origin, this site's own (scheme://host), the visitor's CSRF
+def csrf_judgement(origin: str | None, scheme: str, host: str, expected: str | None, offered: str | None) -> None:
+    """``check_csrf`` once the request is read: its origin, the scheme and host it came to, the visitor's CSRF
     cookie and the token the request offers (header, or the form's ``csrf``). Raises ``Forbidden``."""
     # Our pages send no referrer, so a browser's own form posts say "Origin: null"; the token below still
     # has to match. Any other origin must be this very site, scheme and host.
-    if origin is not None and origin != "null" and origin != own:
+    if origin is not None and origin != "null" and origin != f"{scheme}://{host}":
         raise Forbidden(gettext("this request came from another site and was refused"))
     if not expected or not offered or not hmac.compare_digest(expected.encode(), offered.encode()):
         raise Forbidden(gettext("the form has expired or did not come from this site; reload the page and try again"))

@@ -153,9 +153,9 @@ def _csrf_ok(scope: Scope, headers: dict[str, str], cookies: dict[str, str], for
     """The route's own CSRF check (``auth.check_csrf``), passed or not, on the form already read: a plain form
     (no escapes, no repeated field) reads the same in any parser."""
     offered = headers.get(CSRF_HEADER, form.get("csrf"))
-    own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+    scheme, host = scope.get("scheme", "http"), headers.get("host", "")
     try:
-        csrf_judgement(headers.get("origin"), own, cookies.get(CSRF_COOKIE), offered)
+        csrf_judgement(headers.get("origin"), scheme, host, cookies.get(CSRF_COOKIE), offered)
     except Forbidden:
         return False
     return True

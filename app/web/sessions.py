@@ -619,8 +619,7 @@ class EventStream(Response):
         try:
             await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
             send_body: Send = scope.get(DIRECT_SEND, send)
-            writer = chunk_writer(send_body) if self.direct is not None else None
-            if writer is not None and self.direct is not None:
+            if self.direct is not None and (writer := chunk_writer(send_body)) is not None:
                 self.direct["write"] = writer
             watcher = asyncio.ensure_future(_disconnected(receive))
             watcher.add_done_callback(lambda _: self.release())

@@ -44,16 +44,22 @@ def events(
                     return
 
 
+def listening(client: httpx.Client, path: str, count: int, received: list[dict[str, Any]]) -> threading.Thread:
+    """``events`` on a thread of its own, returned once the first event (the snapshot) has arrived."""
+    thread = threading.Thread(target=events, args=(client, path, count, received))
+    thread.start()
+    while not received:
+        threading.Event().wait(0.02)
+    return thread
+
+
 def test_stream_sends_snapshot_then_each_vote(server: LiveServer) -> None:
     room = Room(server.url, INSTRUCTOR_TOKEN)
     session_id, _ = room.start("dprk-2019-meeting-not-held")
     room.join("USA")
     received: list[dict[str, Any]] = []
     with httpx.Client(base_url=server.url, timeout=10) as watcher:
-        thread = threading.Thread(target=events, args=(watcher, f"/s/{session_id}/events", 2, received))
-        thread.start()
-        while not received:
-            threading.Event().wait(0.02)
+        thread = listening(watcher, f"/s/{session_id}/events", 2, received)
         room.vote("USA", "yes")
         thread.join(timeout=10)
     assert [e["id"] for e in received] == [3, 4]  # created, opened, claimed: then the vote
@@ -91,10 +97,7 @@ def test_events_written_straight_to_the_socket_arrive_whole_and_in_order(
         room.join("USA")
         received: list[dict[str, Any]] = []
         with httpx.Client(base_url=live.url, timeout=10) as watcher:
-            thread = threading.Thread(target=events, args=(watcher, f"/s/{session_id}/events", 7, received))
-            thread.start()
-            while not received:
-                threading.Event().wait(0.02)
+            thread = listening(watcher, f"/s/{session_id}/events", 7, received)
             broker = live.app.state.broker
             (listener,) = broker._listeners[session_id]
             deadline = time.monotonic() + 5

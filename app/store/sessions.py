@@ -95,20 +95,29 @@ MAX_PARAMETERS = 999
 
 @dataclass(frozen=True)
 class _Rows:
-    """A statement that carries many rows in one VALUES list (``head``, one ``row`` per row, ``tail``).
+    """A statement that carries many rows at once: on SQLite in one VALUES list (``head``, one ``row`` per row,
+    ``tail``); on PostgreSQL as one array per column (``postgres``, with ``unnest``).
 
     The writer runs each of these once per batch, however many changes the batch holds: one execution
     instead of one per row. On SQLite that matters beyond the statements saved: the driver lets go of
     the interpreter lock around every step of every statement, and under load the writer thread then
-    waits to get it back from the event loop, once per step.
+    waits to get it back from the event loop, once per step. On PostgreSQL the text stays the same for
+    any number of rows, so the driver prepares it once and the server plans it once, not once per size.
     """
 
     head: str
     row: str  # with ``{p}`` for each parameter; a row's tuple gives them in order
     tail: str = ""
+    postgres: str = ""  # with ``%s`` for each column's array, in the order of a row's tuple
 
     def run(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
         """Execute for ``rows`` (in as few statements as the parameter limit allows); the rows changed."""
+        if not rows:
+            return 0
+        if conn.dialect.name == "postgresql":
+            return conn.exec_driver_sql(
+                self.postgres, tuple(list(column) for column in zip(*rows, strict=True))
+            ).rowcount
         placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         per = max(1, MAX_PARAMETERS // self.row.count("{p}"))
         changed = 0
@@ -133,6 +142,11 @@ _SESSION_UPDATE = _Rows(
     "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER), {p}, CAST({p} AS INTEGER), "
     "{p})",
     ") AS v WHERE sessions.id = v.column1 AND sessions.version = v.column7",
+    postgres="UPDATE sessions SET version = v.version, updated_at = v.updated_at, status = v.status, hide_votes = v.hide_votes, "
+    "ended_at = v.ended_at, join_mode = v.join_mode, seat_size = v.seat_size, president = v.president "
+    "FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::boolean[], %s::text[], %s::int[], %s::text[], "
+    "%s::int[], %s::text[]) AS v(id, version, updated_at, status, hide_votes, ended_at, old_version, join_mode, "
+    "seat_size, president) WHERE sessions.id = v.id AND sessions.version = v.old_version",
 )
 # A changed seat (session id, code, vote, voted at, token hash, holder, reserved for).
 _SEAT_UPDATE = _Rows(
@@ -140,11 +154,19 @@ _SEAT_UPDATE = _Rows(
     "reserved_for = v.column7 FROM (VALUES ",
     "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
     ") AS v WHERE seats.session_id = v.column1 AND seats.code = v.column2",
+    postgres="UPDATE seats SET vote = v.vote, voted_at = v.voted_at, token_hash = v.token_hash, holder = v.holder, "
+    "reserved_for = v.reserved_for FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::text[], %s::text[]) AS v(session_id, code, vote, voted_at, token_hash, holder, reserved_for) "
+    "WHERE seats.session_id = v.session_id AND seats.code = v.code",
 )
 _AUDIT_INSERT = _Rows(
     "INSERT INTO audit (session_id, at, version, actor, action, member, detail) VALUES ",
     "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+    postgres="INSERT INTO audit (session_id, at, version, actor, action, member, detail) SELECT * FROM "
+    "unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[])",
 )
+# PostgreSQL: one text for any number of sessions (prepared once), locked in the order of their ids.
+_POSTGRES_LOCK = "SELECT id, version FROM sessions WHERE id = ANY(%s::text[]) ORDER BY id FOR UPDATE"
 # SQLite's writer holds the whole database, so there is no row to lock: the versions come back in one row.
 _SQLITE_VERSIONS = _Rows("SELECT json_group_object(id, version) FROM sessions WHERE id IN (", "{p}", ")")
 
@@ -318,13 +340,8 @@ class SessionStore:
                 answer = conn.exec_driver_sql(_statement(_SQLITE_VERSIONS, "?", len(chunk)), chunk).scalar()
                 found.update(json.loads(answer or "{}"))
             return found
-        query = (
-            select(sessions.c.id, sessions.c.version)
-            .where(sessions.c.id.in_(session_ids))
-            .order_by(sessions.c.id)
-            .with_for_update()
-        )
-        return {row.id: int(row.version) for row in conn.execute(query)}
+        rows = conn.exec_driver_sql(_POSTGRES_LOCK, (list(session_ids),))
+        return {session_id: int(version) for session_id, version in rows}
 
     def join_code_taken(self, conn: Connection, code: str) -> bool:
         return bool(conn.execute(select(func.count()).where(sessions.c.join_code == code)).scalar())

@@ -2,9 +2,9 @@
 
 The store reads sessions and writes what the writer hands it: a new session, or the changes a
 batch made to its sessions. The writer first locks every session of the batch and reads their
-versions in one statement (``lock_many``). Writing the batch takes three statements, however many
-sessions and votes it holds: each session's version moves only where it is still the version the
-changes were computed from (``UPDATE ... WHERE version = ...``); if fewer rows moved than expected,
+versions in one statement (``lock_many``). Writing the batch takes three statements on SQLite, one on
+PostgreSQL, however many sessions and votes it holds: each session's version moves only where it is
+still the version the changes were computed from (``UPDATE ... WHERE version = ...``); if fewer rows moved than expected,
 another writer (another instance on the same PostgreSQL database) got there first, and the batch is
 refused as ``Stale`` to be computed again, never applied on top of a state it did not see.
 """
@@ -95,29 +95,20 @@ MAX_PARAMETERS = 999
 
 @dataclass(frozen=True)
 class _Rows:
-    """A statement that carries many rows at once: on SQLite in one VALUES list (``head``, one ``row`` per row,
-    ``tail``); on PostgreSQL as one array per column (``postgres``, with ``unnest``).
+    """A statement for SQLite that carries many rows in one VALUES list (``head``, one ``row`` per row, ``tail``).
 
     The writer runs each of these once per batch, however many changes the batch holds: one execution
     instead of one per row. On SQLite that matters beyond the statements saved: the driver lets go of
     the interpreter lock around every step of every statement, and under load the writer thread then
-    waits to get it back from the event loop, once per step. On PostgreSQL the text stays the same for
-    any number of rows, so the driver prepares it once and the server plans it once, not once per size.
+    waits to get it back from the event loop, once per step. (PostgreSQL has ``_POSTGRES_WRITE``.)
     """
 
     head: str
     row: str  # with ``{p}`` for each parameter; a row's tuple gives them in order
     tail: str = ""
-    postgres: str = ""  # with ``%s`` for each column's array, in the order of a row's tuple
 
     def run(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
         """Execute for ``rows`` (in as few statements as the parameter limit allows); the rows changed."""
-        if not rows:
-            return 0
-        if conn.dialect.name == "postgresql":
-            return conn.exec_driver_sql(
-                self.postgres, tuple(list(column) for column in zip(*rows, strict=True))
-            ).rowcount
         placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         per = max(1, MAX_PARAMETERS // self.row.count("{p}"))
         changed = 0
@@ -142,11 +133,6 @@ _SESSION_UPDATE = _Rows(
     "({p}, CAST({p} AS INTEGER), {p}, {p}, CAST({p} AS BOOLEAN), {p}, CAST({p} AS INTEGER), {p}, CAST({p} AS INTEGER), "
     "{p})",
     ") AS v WHERE sessions.id = v.column1 AND sessions.version = v.column7",
-    postgres="UPDATE sessions SET version = v.version, updated_at = v.updated_at, status = v.status, hide_votes = v.hide_votes, "
-    "ended_at = v.ended_at, join_mode = v.join_mode, seat_size = v.seat_size, president = v.president "
-    "FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::boolean[], %s::text[], %s::int[], %s::text[], "
-    "%s::int[], %s::text[]) AS v(id, version, updated_at, status, hide_votes, ended_at, old_version, join_mode, "
-    "seat_size, president) WHERE sessions.id = v.id AND sessions.version = v.old_version",
 )
 # A changed seat (session id, code, vote, voted at, token hash, holder, reserved for).
 _SEAT_UPDATE = _Rows(
@@ -154,19 +140,49 @@ _SEAT_UPDATE = _Rows(
     "reserved_for = v.column7 FROM (VALUES ",
     "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
     ") AS v WHERE seats.session_id = v.column1 AND seats.code = v.column2",
-    postgres="UPDATE seats SET vote = v.vote, voted_at = v.voted_at, token_hash = v.token_hash, holder = v.holder, "
-    "reserved_for = v.reserved_for FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
-    "%s::text[], %s::text[]) AS v(session_id, code, vote, voted_at, token_hash, holder, reserved_for) "
-    "WHERE seats.session_id = v.session_id AND seats.code = v.code",
 )
 _AUDIT_INSERT = _Rows(
     "INSERT INTO audit (session_id, at, version, actor, action, member, detail) VALUES ",
     "({p}, {p}, {p}, {p}, {p}, {p}, {p})",
-    postgres="INSERT INTO audit (session_id, at, version, actor, action, member, detail) SELECT * FROM "
-    "unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[])",
 )
-# PostgreSQL: one text for any number of sessions (prepared once), locked in the order of their ids.
+# PostgreSQL takes each column of the rows above as one array (``unnest``), so a statement's text is the same for
+# any number of rows: psycopg prepares it once and the server plans it once, instead of once per batch size.
+# The sessions of a batch, locked in the order of their ids (two instances never deadlock on them).
 _POSTGRES_LOCK = "SELECT id, version FROM sessions WHERE id = ANY(%s::text[]) ORDER BY id FOR UPDATE"
+# A whole batch in one statement, so in one round trip: the sessions' new versions (only where still at the
+# version the changes were computed from), then, for the sessions that moved, their changed seats, their audit
+# rows and a notification to every instance (sent at commit). It answers how many sessions moved.
+_POSTGRES_WRITE = f"""
+WITH moved AS (
+    UPDATE sessions SET version = v.version, updated_at = v.updated_at, status = v.status,
+        hide_votes = v.hide_votes, ended_at = v.ended_at, join_mode = v.join_mode, seat_size = v.seat_size,
+        president = v.president
+    FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::boolean[], %s::text[], %s::int[], %s::text[],
+        %s::int[], %s::text[])
+        AS v(id, version, updated_at, status, hide_votes, ended_at, old_version, join_mode, seat_size, president)
+    WHERE sessions.id = v.id AND sessions.version = v.old_version
+    RETURNING sessions.id, sessions.version
+), seated AS (
+    UPDATE seats SET vote = v.vote, voted_at = v.voted_at, token_hash = v.token_hash, holder = v.holder,
+        reserved_for = v.reserved_for
+    FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS v(session_id, code, vote, voted_at, token_hash, holder, reserved_for)
+    WHERE seats.session_id = v.session_id AND seats.code = v.code AND v.session_id IN (SELECT id FROM moved)
+), audited AS (
+    INSERT INTO audit (session_id, at, version, actor, action, member, detail)
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS v(session_id, at, version, actor, action, member, detail)
+    WHERE v.session_id IN (SELECT id FROM moved)
+)
+SELECT count(*) FROM moved CROSS JOIN LATERAL pg_notify('{NOTIFY_CHANNEL}', moved.id || ' ' || moved.version) AS sent
+"""
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """``rows`` as one list per column (``width`` empty lists for no rows)."""
+    return [list(column) for column in zip(*rows, strict=True)] or [[] for _ in range(width)]
+
+
 # SQLite's writer holds the whole database, so there is no row to lock: the versions come back in one row.
 _SQLITE_VERSIONS = _Rows("SELECT json_group_object(id, version) FROM sessions WHERE id IN (", "{p}", ")")
 
@@ -398,9 +414,10 @@ class SessionStore:
         self.notify(conn, view)
 
     def write(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]], at: dt.datetime) -> None:
-        """Store what each session's ``changes`` did to it, in three statements for the whole batch (``_Rows``):
-        every session's new version (only if it is still the version the changes were computed from, else
-        ``Stale``), every changed seat, every audit row."""
+        """Store what each session's ``changes`` did to it, in three statements for the whole batch on SQLite
+        (``_Rows``), one on PostgreSQL (``_POSTGRES_WRITE``): every session's new version (only if it is still the
+        version the changes were computed from, else ``Stale``), every changed seat, every audit row. Students
+        and meeting acts, which change far less often, take a statement of their own when they do."""
         stamp = _iso(at)
         session_rows: list[tuple[Any, ...]] = []
         seat_rows: list[tuple[Any, ...]] = []
@@ -442,10 +459,16 @@ class SessionStore:
                 (base.id, stamp, change.view.version, change.actor, change.action.value, change.member, change.detail)
                 for change in changes
             ]
-        if _SESSION_UPDATE.run(conn, session_rows) != len(session_rows):
+        if self.postgres:
+            columns = (*_columns(session_rows, 10), *_columns(seat_rows, 7), *_columns(audit_rows, 7))
+            moved = conn.exec_driver_sql(_POSTGRES_WRITE, tuple(columns)).scalar()
+        else:
+            moved = _SESSION_UPDATE.run(conn, session_rows)
+        if moved != len(session_rows):
             raise Stale(*self._moved(conn, batch))
-        _SEAT_UPDATE.run(conn, seat_rows)
-        _AUDIT_INSERT.run(conn, audit_rows)
+        if not self.postgres:
+            _SEAT_UPDATE.run(conn, seat_rows)
+            _AUDIT_INSERT.run(conn, audit_rows)
         if seated:
             self._write_students(conn, seated)
         acts = [
@@ -455,7 +478,6 @@ class SessionStore:
         ]
         if acts:
             conn.execute(insert(meeting_acts), acts)
-        self.notify_many(conn, [changes[-1].view for _, changes in batch])
 
     def _write_students(self, conn: Connection, views: Sequence[SessionView]) -> None:
         """A session's students, rewritten whole: they change when someone joins or leaves, rarely

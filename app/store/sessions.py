@@ -151,7 +151,7 @@ _AUDIT_INSERT = _Rows(
 _POSTGRES_LOCK = "SELECT id, version FROM sessions WHERE id = ANY(%s::text[]) ORDER BY id FOR UPDATE"
 # A whole batch in one statement, so in one round trip: the sessions' new versions (only where still at the
 # version the changes were computed from), then, for the sessions that moved, their changed seats, their audit
-# rows and a notification to every instance (sent at commit). It answers how many sessions moved.
+# rows and a notification to every instance (sent at commit). It answers the ids of the sessions that moved.
 _POSTGRES_WRITE = f"""
 WITH moved AS (
     UPDATE sessions SET version = v.version, updated_at = v.updated_at, status = v.status,
@@ -174,7 +174,7 @@ WITH moved AS (
         AS v(session_id, at, version, actor, action, member, detail)
     WHERE v.session_id IN (SELECT id FROM moved)
 )
-SELECT count(*) FROM moved CROSS JOIN LATERAL pg_notify('{NOTIFY_CHANNEL}', moved.id || ' ' || moved.version) AS sent
+SELECT moved.id FROM moved CROSS JOIN LATERAL pg_notify('{NOTIFY_CHANNEL}', moved.id || ' ' || moved.version) AS sent
 """
 
 
@@ -461,12 +461,14 @@ class SessionStore:
             ]
         if self.postgres:
             columns = (*_columns(session_rows, 10), *_columns(seat_rows, 7), *_columns(audit_rows, 7))
-            moved = conn.exec_driver_sql(_POSTGRES_WRITE, tuple(columns)).scalar()
+            moved = set(conn.exec_driver_sql(_POSTGRES_WRITE, tuple(columns)).scalars())
+            if len(moved) != len(session_rows):
+                raise Stale(*(base.id for base, _ in batch if base.id not in moved))
         else:
-            moved = _SESSION_UPDATE.run(conn, session_rows)
-        if moved != len(session_rows):
-            raise Stale(*self._moved(conn, batch))
-        if not self.postgres:
+            if _SESSION_UPDATE.run(conn, session_rows) != len(session_rows):
+                # Only another process writing the same file gets here (the writer holds SQLite's write lock from
+                # the batch's first read), and which sessions it changed is not known: all are read again.
+                raise Stale(*(base.id for base, _ in batch))
             _SEAT_UPDATE.run(conn, seat_rows)
             _AUDIT_INSERT.run(conn, audit_rows)
         if seated:
@@ -500,12 +502,6 @@ class SessionStore:
         ]
         if rows:
             conn.execute(insert(students), rows)
-
-    def _moved(self, conn: Connection, batch: Sequence[tuple[SessionView, Sequence[Change]]]) -> list[str]:
-        """The sessions of ``batch`` whose version is no longer the one their changes were computed from."""
-        found = self.lock_many(conn, [base.id for base, _ in batch])
-        moved = [base.id for base, changes in batch if found.get(base.id) != changes[-1].view.version]
-        return moved or [base.id for base, _ in batch]
 
     def notify(self, conn: Connection, view: SessionView) -> None:
         """On PostgreSQL, tell every instance (at commit) that this session reached this version."""

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.meeting import PRESIDENT, Act, Deed, Phase
 from app.domain.scenario import Scenario
-from app.domain.session import Action, JoinMode, Place, SessionView, Status
+from app.domain.session import Action, JoinMode, Place, Request, Role, SessionView, Status, apply
 from app.domain.votes import Vote
 from app.exports import result_json
 from app.live import Broker
 from app.scenarios import load_file
 from app.sessions import SessionService
-from app.store.database import make_engine
-from app.store.sessions import SessionStore, now, token_hash
+from app.store.database import make_engine, writing
+from app.store.sessions import SessionStore, Stale, now, token_hash
 from app.store.tables import seats
 from tests.conftest import BUNDLED
 
@@ -273,3 +273,25 @@ def test_several_sessions_read_at_once_are_each_as_read_alone(store: SessionServ
     assert many[plain.id].seat("FRA").vote is Vote.NO and many[plain.id].students[0].name == "Una"
     assert many[meeting.id].deeds and many[meeting.id].meeting == store.get(meeting.id).meeting
     assert many[empty.id].students == () and many[empty.id].deeds == ()
+
+
+def test_a_batch_computed_on_an_older_version_is_refused_and_writes_nothing(store: SessionService) -> None:
+    """The store's own guard, under the writer's row locks: if a session moved after a batch was computed (another
+    instance wrote first), the batch is ``Stale`` and none of it is kept: no version, no seat, no audit row."""
+    session, other = (store.control(store.create("dec", SCENARIO).id, Action.OPEN) for _ in range(2))  # undecided
+    changed = [
+        (view, [apply(view, Action.VOTE, Role.INSTRUCTOR, Request(member="USA", vote=Vote.NO), actor="a", at=now())])
+        for view in (store.get(session.id), store.get(other.id))
+    ]
+    moved = store_vote(store, session.id, "FRA", Vote.YES)  # written first, "elsewhere"
+    audited = len(store.audit_log(session.id))
+    engine = store.store.engine
+    with writing(engine) as conn, pytest.raises(Stale) as refused, conn.begin():
+        store.store.write(conn, changed, now())
+    # PostgreSQL names the session that moved; on SQLite (one writing process) the batch's sessions are all read again.
+    assert refused.value.session_ids == ((session.id,) if store.store.postgres else (session.id, other.id))
+    kept = SessionStore(engine)  # read from the tables, not from any memory
+    with engine.connect() as conn:
+        assert kept.load(conn, session.id) == moved and kept.load(conn, other.id).version == other.version
+        assert kept.load(conn, other.id).seat("USA").vote is other.seat("USA").vote
+    assert len(store.audit_log(session.id)) == audited and len(store.audit_log(other.id)) == other.version

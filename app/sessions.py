@@ -9,6 +9,7 @@ publishes, and none writes to the store directly.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import secrets
@@ -254,8 +255,17 @@ class SessionService:
     async def student_vote(
         self, session_id: str, token: str | None, vote: Vote, claimed_member: str | None
     ) -> tuple[SessionView, str]:
-        """A student votes for the delegation their token holds, and only for it; checked again as it is written."""
-        operation, member = self._student_operation(session_id, token, vote, claimed_member)
+        """A student votes for the delegation their token holds, and only for it; checked again as it is written.
+
+        The seat is looked up on the event loop only when the session is in memory: one that is not (the first
+        vote after a restart, or an id nobody has opened) is read on a worker thread, so that no vote, and no
+        script sending made-up session ids, holds up every other request for a query."""
+        if self.writer.holds(session_id):
+            operation, member = self._student_operation(session_id, token, vote, claimed_member)
+        else:
+            operation, member = await asyncio.to_thread(
+                self._student_operation, session_id, token, vote, claimed_member
+            )
         return await self.writer.run_async(operation), member
 
     def student_vote_sync(

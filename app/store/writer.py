@@ -84,6 +84,10 @@ class Writer:
             return cached
         return self.remember(self.store.get(session_id))
 
+    def holds(self, session_id: str) -> bool:
+        """Whether a copy of the session is in memory (``view(..., latest=False)`` then reads nothing)."""
+        return session_id in self._views
+
     def remember(self, view: SessionView) -> SessionView:
         """Keep ``view`` unless a later version is already known; returns the one kept."""
         with self._views_lock:

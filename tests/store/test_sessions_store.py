@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -295,3 +296,36 @@ def test_a_batch_computed_on_an_older_version_is_refused_and_writes_nothing(stor
         assert kept.load(conn, session.id) == moved and kept.load(conn, other.id).version == other.version
         assert kept.load(conn, other.id).seat("USA").vote is other.seat("USA").vote
     assert len(store.audit_log(session.id)) == audited and len(store.audit_log(other.id)) == other.version
+
+
+def test_a_vote_on_a_session_not_in_memory_is_read_off_the_event_loop(database_url: str) -> None:
+    """After a restart the first vote of a session reads it from the database: on a worker thread, so that the
+    event loop serves everyone else meanwhile (a made-up session id too, which a script could send by the
+    thousand)."""
+    engine = make_engine(database_url)
+    before = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    session, token = before.claim(opened(before, "dec", SCENARIO).id, "USA", "Alice")
+    before.close()
+    after = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))  # nothing in memory
+    reads: list[int] = []
+    read = after.store.get
+
+    def get(session_id: str) -> SessionView:
+        reads.append(threading.get_ident())
+        return read(session_id)
+
+    after.store.get = get  # type: ignore[method-assign]
+
+    async def vote() -> tuple[int, SessionView, str]:
+        view, member = await after.student_vote(session.id, token, Vote.NO, None)
+        with pytest.raises(NotFound):
+            await after.student_vote("no-such-session", token, Vote.NO, None)
+        return threading.get_ident(), view, member
+
+    try:
+        loop_thread, view, member = asyncio.run(vote())
+    finally:
+        after.close()
+        engine.dispose()
+    assert member == "USA" and view.seat("USA").vote is Vote.NO
+    assert len(reads) == 2 and loop_thread not in reads

@@ -15,7 +15,16 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError
 
 from app.domain.errors import InvalidScenario, Path, Problem
@@ -41,11 +50,31 @@ def _no_bidi_controls(value: str) -> str:
     return value
 
 
+def _at_most(limit: int) -> BeforeValidator:
+    """The length limit on the text as given, before the spaces around it are stripped: what the JSON Schema's
+    ``maxLength`` says (a text of 201 characters is refused even when its last one is a space)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and len(value) > limit:
+            raise PydanticCustomError(
+                "string_too_long", "String should have at most {max_length} characters", {"max_length": limit}
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_bidi_controls)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _at_most(200),
+    AfterValidator(_no_bidi_controls),
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_bidi_controls)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=20_000),
+    _at_most(20_000),
+    AfterValidator(_no_bidi_controls),
 ]
 
 

@@ -241,3 +241,13 @@ def test_a_date_that_cannot_exist_is_a_problem_with_its_line() -> None:
         p.field == "date" and p.line is not None and "cannot read this value" in p.message
         for p in raised.value.problems
     )
+
+
+def test_a_length_limit_counts_the_text_as_given_as_the_json_schema_says(good_yaml: str) -> None:
+    """Spaces around a text are stripped, but only after its length is checked: the JSON Schema's maxLength and
+    the loader agree on what is too long (a title of 201 characters whose last one is a space is refused)."""
+    fits = good_yaml.replace("title: A test question", f"title: '{'T' * 199} '")
+    assert load_text(fits, "good.yaml").title == "T" * 199
+    error = problems(good_yaml.replace("title: A test question", f"title: '{'T' * 200} '"))
+    [p] = error.problems
+    assert p.field == "title" and p.line == 1 and "at most 200 characters" in p.message

@@ -46,15 +46,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.errors import Conflict, Forbidden, InvalidRequest
 from app.domain.rules import Outcome, decide
-from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario
+from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario, Text
 from app.domain.text import ENGLISH, N_, Translator
 from app.domain.text import Phrase as Phrase  # defined beside N_; still importable from here
 from app.domain.text import translated as translated
 from app.domain.votes import Chapter, Matter, OutcomeKind, Vote
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 PRESIDENT = "president"
 DEFAULT_SPEAKING_SECONDS = 180
 # Bounds a scripted delegation cannot push past: every act is stored and every pending motion is shown

@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from app.domain.session import SessionView
 from app.live import INSTRUCTOR, PUBLIC, QUEUE_SIZE, Audience, Broker
 from app.live import Listener as LiveListener
+from tests.conftest import run_async
 from tests.domain.test_session import view as make_view
 
 
 def run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """asyncio.run on a thread of its own: the browser tests' Playwright keeps a loop on the main thread."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+    run_async(coroutine)
 
 
 class Renders:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from app.sessions import SessionService
 from app.store.database import make_engine, writing
 from app.store.sessions import SessionStore, Stale, now, token_hash
 from app.store.tables import seats
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, run_async
 
 SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
 
@@ -323,7 +322,7 @@ def test_a_vote_on_a_session_not_in_memory_is_read_off_the_event_loop(database_u
         return threading.get_ident(), view, member
 
     try:
-        loop_thread, view, member = asyncio.run(vote())
+        loop_thread, view, member = run_async(vote())
     finally:
         after.close()
         engine.dispose()

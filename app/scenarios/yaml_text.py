@@ -273,7 +273,7 @@ def _plain(value: Any, key: str = "") -> Any:
     if key == "date" and isinstance(value, str):
         return dt.date.fromisoformat(value)
     if isinstance(value, str) and "\n" in value.strip():
-        return LiteralScalarString(value.strip() + "\n")
+        return LiteralScalarString(value.strip())  # "|-": read back exactly as given, no newline added
     return value
 
 

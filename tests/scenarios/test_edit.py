@@ -168,3 +168,15 @@ def test_a_renamed_draft_keeps_its_place_and_what_the_form_does_not_show() -> No
     assert [(a, b) for a, b in zip(text.splitlines(), after.splitlines(), strict=True) if a != b] == [
         ("  - symbol: S/2026/101", "  - symbol: S/2026/100")
     ]
+
+
+def test_a_multi_line_text_at_its_limit_saves_and_reads_back_exactly(scenario_dir: Path, good_yaml: str) -> None:
+    """A text of several lines is written as a literal block that adds no newline of its own: a context of exactly
+    20,000 characters, which the form's check accepts, is saved and read back as it was given."""
+    (scenario_dir / "good.yaml").write_text(good_yaml, encoding="utf-8")
+    library = Library(scenario_dir)
+    context = (("x" * 99 + "\n") * 200)[:19_999] + "y"
+    document = form_document(good_yaml) | {"context": context}
+    assert edit_problems(library, document, "good", "") == []
+    save_edit(library, document, ident="good", base_hash=content_hash(good_yaml.encode()), file_name="")
+    assert library.get("good").context == context

@@ -257,9 +257,10 @@ class SessionService:
     ) -> tuple[SessionView, str]:
         """A student votes for the delegation their token holds, and only for it; checked again as it is written.
 
-        The seat is looked up on the event loop only when the session is in memory: one that is not (the first
-        vote after a restart, or an id nobody has opened) is read on a worker thread, so that no vote, and no
-        script sending made-up session ids, holds up every other request for a query."""
+        The seat is looked up on the event loop only when the session's latest version is in memory: otherwise
+        (the first vote after a restart, a version another instance committed, an id nobody has opened) it may
+        be read, and that happens on a worker thread, so that no vote, and no script sending made-up session
+        ids, holds up every other request for a query."""
         if self.writer.holds(session_id):
             operation, member = self._student_operation(session_id, token, vote, claimed_member)
         else:

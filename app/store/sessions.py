@@ -463,7 +463,8 @@ class SessionStore:
             columns = (*_columns(session_rows, 10), *_columns(seat_rows, 7), *_columns(audit_rows, 7))
             moved = set(conn.exec_driver_sql(_POSTGRES_WRITE, tuple(columns)).scalars())
             if len(moved) != len(session_rows):
-                raise Stale(*(base.id for base, _ in batch if base.id not in moved))
+                stale = [base.id for base, _ in batch if base.id not in moved]
+                raise Stale(*(stale or [base.id for base, _ in batch]))
         else:
             if _SESSION_UPDATE.run(conn, session_rows) != len(session_rows):
                 # Only another process writing the same file gets here (the writer holds SQLite's write lock from
@@ -518,8 +519,13 @@ class SessionStore:
     def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> list[str]:
         """Delete sessions that ended, or saw no change, before the given moments; return their ids."""
         with writing(self.engine) as conn, conn.begin():
-            doomed = select(sessions.c.id).where(
-                or_(sessions.c.ended_at < _iso(ended_before), sessions.c.updated_at < _iso(idle_before))
+            # Locked first, in the order of their ids, as the writer locks a batch's sessions before their seats:
+            # deleting a session's seats before holding its row could deadlock with a batch changing them.
+            doomed = (
+                select(sessions.c.id)
+                .where(or_(sessions.c.ended_at < _iso(ended_before), sessions.c.updated_at < _iso(idle_before)))
+                .order_by(sessions.c.id)
+                .with_for_update()
             )
             ids = list(conn.execute(doomed).scalars())
             for session_id in ids:

@@ -85,8 +85,9 @@ class Writer:
         return self.remember(self.store.get(session_id))
 
     def holds(self, session_id: str) -> bool:
-        """Whether a copy of the session is in memory (``view(..., latest=False)`` then reads nothing)."""
-        return session_id in self._views
+        """Whether the latest version known of the session is in memory: looking it up then reads nothing."""
+        cached = self._views.get(session_id)
+        return cached is not None and cached.version >= self._newer.get(session_id, 0)
 
     def remember(self, view: SessionView) -> SessionView:
         """Keep ``view`` unless a later version is already known; returns the one kept."""

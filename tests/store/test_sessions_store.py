@@ -317,6 +317,10 @@ def test_a_vote_on_a_session_not_in_memory_is_read_off_the_event_loop(database_u
 
     async def vote() -> tuple[int, SessionView, str]:
         view, member = await after.student_vote(session.id, token, Vote.NO, None)
+        assert after.writer.holds(session.id)
+        after.writer.behind(session.id, view.version + 1)  # word that another instance committed a later version
+        assert not after.writer.holds(session.id)
+        await after.student_vote(session.id, token, Vote.ABSTAIN, None)  # the token is found in the copy in memory
         with pytest.raises(NotFound):
             await after.student_vote("no-such-session", token, Vote.NO, None)
         return threading.get_ident(), view, member

@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -132,6 +133,11 @@ class Listener:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+def page_cookie() -> str:
+    """The Cookie header a page's EventSource sends: the CSRF cookie its page load set, one per browser."""
+    return f"Cookie: unsc_csrf={secrets.token_urlsafe(24)}\r\n"
+
+
 async def stuck(port: int, session_id: str, stop: asyncio.Event) -> None:
     """A client that connects and never reads: it must not delay anyone else."""
     sock = socket.socket()
@@ -139,7 +145,7 @@ async def stuck(port: int, session_id: str, stop: asyncio.Event) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.setblocking(False)
         await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
-        sock.send(f"GET /s/{session_id}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        sock.send(f"GET /s/{session_id}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{page_cookie()}\r\n".encode())
         await stop.wait()
     finally:
         sock.close()
@@ -176,7 +182,9 @@ async def listen(port: int, listener: Listener) -> None:
     closed: asyncio.Future[None] = loop.create_future()
     transport, _ = await loop.create_connection(lambda: _Stream(listener, closed), "127.0.0.1", port)
     query = "" if listener.language == "en" else f"?lang={listener.language}"
-    transport.write(f"GET /s/{listener.session_id}/events{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    transport.write(
+        f"GET /s/{listener.session_id}/events{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{page_cookie()}\r\n".encode()
+    )
     try:
         await closed
     finally:

@@ -32,7 +32,7 @@ from app.settings import Settings
 from app.store.database import make_engine, sqlite_url
 from app.store.faults import DatabaseUnavailable, database_name
 from app.store.sessions import SessionStore
-from app.web import api, auth, docs, editor, fastvote, language, meeting_view, pages, sessions
+from app.web import api, auth, docs, editor, fastevents, fastvote, language, meeting_view, pages, sessions
 from app.web.address import public_base
 from app.web.auth import (
     EPOCH_FILE,
@@ -89,7 +89,7 @@ async def running_sessions(
 
 class App(FastAPI):
     """The app, which keeps the server's own ``send`` in the scope (``DIRECT_SEND``) for the event streams, and
-    puts ``FastVote`` in front of its whole middleware stack."""
+    puts ``FastVote`` and ``FastEvents`` in front of its whole middleware stack."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,9 +101,9 @@ class App(FastAPI):
             await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Students' votes take the short road before everything else, FastAPI's own layers included (see
-        fastvote.py, which answers errors itself)."""
-        return fastvote.FastVote(super().build_middleware_stack())
+        """Students' votes and live streams take short roads before everything else, FastAPI's own layers
+        included (see fastvote.py and fastevents.py; what they are not sure of goes on to the full app)."""
+        return fastvote.FastVote(fastevents.FastEvents(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -5,24 +5,26 @@ memory with it: FastAPI's routing, its dependency exit stacks, Starlette's excep
 middleware's closures were about 15 KB of the 35 KB a listener cost. ``FastEvents`` sits in front of
 them and opens the usual stream itself, through the route's own function (``sessions.events``: the same
 session, audience, caps, language and first event), then sends it as the full app would: with the app's
-security headers. The request already carries everything the middlewares would add or check: the
-visitor's CSRF cookie (without one, the full app answers and gives one), no body, and the route sets
-``Cache-Control: no-store`` itself, which is what the instructor's no-store rule would make it.
+security headers, and no-store for the instructor (the route sets ``Cache-Control: no-store`` itself).
 
-Whatever goes wrong before the stream starts (no such session, a stream too many, a database that is not
-there) is handed to the full app, untouched, which answers it with its own error handlers: nothing was
-subscribed, so the answer cannot differ.
+It takes only what it is sure to answer as the full app would: a GET without a body (one announcing a
+body goes on, where the body limit judges it), from a visitor with a CSRF cookie (without one, the full
+app answers and gives one), while the session database is there. A refusal before the stream starts (no
+such session, a stream too many, a database error) is answered by the app's own error handler, as the
+full app's error middleware would answer it, once: the work is not done again by the full app.
 """
 
 from __future__ import annotations
 
 import re
 
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.sessions import SessionService
-from app.web.auth import CSRF_COOKIE
+from app.web.auth import CSRF_COOKIE, InstructorNoStoreMiddleware
+from app.web.fastvote import handled
 from app.web.security import SecurityHeadersMiddleware
 from app.web.sessions import events
 
@@ -44,16 +46,21 @@ class FastEvents:
             return
         request = Request(scope, receive)
         csrf = request.cookies.get(CSRF_COOKIE)
-        if not isinstance(state.service, SessionService) or csrf is None or len(csrf) < 20:
-            await self.app(scope, receive, send)  # no database (503), or a visitor the full app gives a cookie
+        headers = request.headers
+        if (
+            not isinstance(state.service, SessionService)  # no database: the full app says so (503)
+            or csrf is None
+            or len(csrf) < 20  # a visitor the full app gives a CSRF cookie
+            or "transfer-encoding" in headers
+            or headers.get("content-length", "0") != "0"  # a body: the full app's limit judges it
+        ):
+            await self.app(scope, receive, send)
             return
         scope.setdefault("state", {})["csrf"] = csrf  # what the CSRF middleware would have noted
+        response: Response
         try:
             response = await events(match.group(1), request, state.service, state.broker, state.settings)
-        except Exception:
-            await self.app(scope, receive, send)  # the full app answers the refusal with its own handlers
-            return
-        try:
-            await SecurityHeadersMiddleware(response)(scope, receive, send)
-        except ClientDisconnect:
-            return  # the client left mid-stream: the stream has let its listener go, nobody is left to answer
+        except Exception as refused:
+            response = await handled(scope, refused)  # nothing was subscribed: the app's own answer
+        del request, headers, match  # not kept for the hours a stream may last
+        await SecurityHeadersMiddleware(InstructorNoStoreMiddleware(response))(scope, receive, send)

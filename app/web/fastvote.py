@@ -72,7 +72,7 @@ class FastVote:
         try:
             view, code = await service.student_vote(session_id, cookies.get(seat_cookie(session_id)), vote, member)
         except Exception as refused:  # this road runs outside the app's error middleware: the app's handler answers
-            response = await _refusal(scope, refused)
+            response = await handled(scope, refused)
         else:
             if "application/json" in headers.get("accept", ""):
                 # The bytes ``Response`` and ``SecurityHeadersMiddleware`` would send, without building either.
@@ -161,7 +161,7 @@ def _csrf_ok(scope: Scope, headers: dict[str, str], cookies: dict[str, str], for
     return True
 
 
-async def _refusal(scope: Scope, refused: Exception) -> Response:
+async def handled(scope: Scope, refused: Exception) -> Response:
     """The answer the app's own error handler gives to ``refused`` (JSON, or the error page for a browser); any
     other error gets the handler of ``Exception``, as the app's error middleware would give it."""
     handlers = scope["app"].exception_handlers

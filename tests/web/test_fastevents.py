@@ -68,7 +68,7 @@ def opened(client: httpx.Client, path: str, headers: dict[str, str] | None = Non
                     break
         else:
             first = response.read()
-        kept = {k: v for k, v in response.headers.items() if k not in ("date", "set-cookie")}
+        kept = {k: v for k, v in response.headers.items() if k != "date"}
         return response.status_code, kept, first
 
 
@@ -106,30 +106,66 @@ def test_a_stream_opens_by_the_short_road_exactly_as_by_the_full_app(
     assert first.startswith(b"retry: 1500\n") and b"event: parts" in first
 
 
-def test_what_the_short_road_cannot_open_the_full_app_answers(
+def test_a_refusal_is_the_full_apps_answer_given_once(
     server: Server,
     room: Room,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """No such session (404), or one stream too many from an address (429): the short road answers with the app's
+    own error handler and headers, without handing the request on (which would read the session twice)."""
     counted = full_app(server)
     path = f"/s/{room.session_id}/events"
     from_one_address = {"X-Forwarded-For": "10.0.0.1"}  # the test server believes it, as behind a proxy
-    with httpx.Client(base_url=server.url, timeout=10) as visitor:
-        calls = counted.calls
-        status, _, _ = opened(visitor, path)  # no CSRF cookie yet: the full app opens it, and gives one
-        assert status == 200 and counted.calls == calls + 1 and "unsc_csrf" in visitor.cookies
-        until(lambda: server.broker.open_streams() == 0)
+    reads: list[str] = []
+    read = server.app.state.service.store.get
+
+    def get(session_id: str) -> object:
+        reads.append(session_id)
+        return read(session_id)
+
+    monkeypatch.setattr(server.app.state.service.store, "get", get)
+    with httpx.Client(base_url=server.url, timeout=10, headers={"Accept": "application/json"}) as visitor:
+        visitor.get("/join")  # the page's first load gives the browser its CSRF cookie
         held = [visitor.send(visitor.build_request("GET", path, headers=from_one_address), stream=True) for _ in "ab"]
         try:
             assert [response.status_code for response in held] == [200, 200]  # the address's cap of two
             for refused, headers, expected in ((f"/s/{'x' * 16}/events", None, 404), (path, from_one_address, 429)):
-                calls = counted.calls
+                calls, read_before = counted.calls, len(reads)
                 short = opened(visitor, refused, headers)
-                assert short[0] == expected and counted.calls == calls + 1  # tried the short road, handed on
+                assert short[0] == expected and counted.calls == calls  # answered by the short road itself
+                assert len(reads) - read_before <= 1  # the session was looked for once at most
                 with monkeypatch.context() as patched:
                     patched.setattr(fastevents, "EVENTS_PATH", NEVER)
                     assert opened(visitor, refused, headers) == short
+                assert counted.calls == calls + 1
         finally:
             for response in held:
                 response.close()
+    # The instructor's refusal is not to be stored either (no-store), as the full app's middleware makes it.
+    unknown = f"/s/{'y' * 16}/events"
+    short = opened(room.instructor, unknown)
+    assert short[0] == 404 and short[1]["cache-control"] == "no-store"
+    with monkeypatch.context() as patched:
+        patched.setattr(fastevents, "EVENTS_PATH", NEVER)
+        assert opened(room.instructor, unknown) == short
+    until(lambda: server.broker.open_streams() == 0)
+
+
+def test_what_the_short_road_is_not_sure_of_goes_to_the_full_app(
+    server: Server,
+    room: Room,
+) -> None:
+    """A visitor without a CSRF cookie (the full app gives one), and a GET that announces a body (the full app's
+    limit refuses one too large, 413)."""
+    counted = full_app(server)
+    path = f"/s/{room.session_id}/events"
+    with httpx.Client(base_url=server.url, timeout=10) as visitor:
+        calls = counted.calls
+        status, headers, _ = opened(visitor, path)
+        assert status == 200 and counted.calls == calls + 1 and "unsc_csrf" in headers.get("set-cookie", "")
+        until(lambda: server.broker.open_streams() == 0)
+        calls = counted.calls
+        with visitor.stream("GET", path, content=b"x" * (600 * 1024)) as response:
+            assert response.status_code == 413
+        assert counted.calls == calls + 1
     until(lambda: server.broker.open_streams() == 0)

@@ -131,7 +131,9 @@ READING = """\
   could. The store is written with SQLAlchemy
   Core, so a PostgreSQL URL (`UNSC_SIM_DATABASE_URL`) serves instead where a row says so.
 - The listeners and the timed votes are raw sockets (asyncio protocols, keep-alive connections), so
-  the client costs far less than the server it measures; `UNSC_SIM_BENCH_ROUNDS=1` prints each round,
+  the client costs far less than the server it measures. Each listener sends the CSRF cookie its page
+  load would have set, as a browser's EventSource does, so its stream takes the short road a page's
+  does (`app/web/fastevents.py`); `UNSC_SIM_BENCH_ROUNDS=1` prints each round,
   where a stall shows as one bad round. The server takes the garbage collector's full passes at quiet
   moments (a second without a delivery, or every two minutes at the latest): with 3,000 streams a
   full pass takes some 300 ms, and the benchmark's rounds, 0.1 s apart, leave it no quiet moment.

@@ -12,29 +12,16 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.web import fastevents
 from app.web.fastevents import FastEvents
 from app.web.fastvote import FastVote
 from tests.room import Room
+from tests.web.test_fastvote import Counted
 from tests.web.test_stream_caps import TOKEN, Server, until
 from tests.web.test_stream_caps import server as server
 
 NEVER = re.compile(r"(?!)")
-
-
-class Counted:
-    """The full app behind the short road, counting the requests it is handed."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.calls = 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.calls += 1
-        await self.app(scope, receive, send)
 
 
 @pytest.fixture

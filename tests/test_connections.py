@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import pytest
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.server import AcceptErrorLog, GuardedConfig, GuardedH11Protocol, GuardedServer, protocol_class
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_async
 from tests.loadclient import free_port, open_sessions
 
 TOKEN = "connections-test-instructor-token"
@@ -160,9 +159,7 @@ def test_idle_sockets_at_the_open_file_limit_do_not_lock_out_requests(limited: S
 
 def test_slow_and_silent_clients_are_closed_but_event_streams_stay(roomy: Server) -> None:
     with httpx.Client(base_url=roomy.base, timeout=5) as client:
-        # A loop of its own, on a thread of its own: Playwright may hold this thread's loop.
-        with ThreadPoolExecutor(1) as pool:
-            session_id = pool.submit(asyncio.run, _one_session(roomy.base)).result()[0]
+        session_id = run_async(_one_session(roomy.base))[0]
         stream = connect(roomy.port, 1, f"GET /s/{session_id}/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         kept_alive = connect(roomy.port, 1, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         hostile: list[socket.socket] = []

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Callable
 
 from app.domain.session import SessionView
 from app.live import INSTRUCTOR, PUBLIC, QUEUE_SIZE, Audience, Broker
 from app.live import Listener as LiveListener
 from tests.conftest import run_async
 from tests.domain.test_session import view as make_view
-
-
-def run(coroutine: Coroutine[Any, Any, None]) -> None:
-    run_async(coroutine)
 
 
 class Renders:
@@ -51,7 +46,7 @@ def test_publish_reaches_each_listener_with_its_audience() -> None:
         assert await next_item(teacher) == (2, "instructor 2")
         assert other.queue.empty()
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_each_audience_is_rendered_once_per_version_however_many_listen() -> None:
@@ -65,7 +60,7 @@ def test_each_audience_is_rendered_once_per_version_however_many_listen() -> Non
             assert await next_item(listener) == (2, "public 2")
         assert renders.calls == [("s", 2, PUBLIC)]
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_an_older_version_is_never_sent_after_a_newer_one() -> None:
@@ -80,7 +75,7 @@ def test_an_older_version_is_never_sent_after_a_newer_one() -> None:
         assert listener.queue.empty()
         assert broker.latest("s").version == 5  # type: ignore[union-attr]
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_a_burst_of_versions_is_coalesced_into_the_latest() -> None:
@@ -94,7 +89,7 @@ def test_a_burst_of_versions_is_coalesced_into_the_latest() -> None:
         assert await next_item(listener) == (11, "public 11")
         assert [call[1] for call in renders.calls] == [11]
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_a_listener_that_stops_reading_is_dropped_and_others_carry_on() -> None:
@@ -110,7 +105,7 @@ def test_a_listener_that_stops_reading_is_dropped_and_others_carry_on() -> None:
         assert await stuck.queue.get() is None  # its stream wakes up and ends
         assert broker.count("s") == 1
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_an_idle_stream_is_written_to_straight_and_a_busy_one_through_its_queue() -> None:
@@ -146,7 +141,7 @@ def test_an_idle_stream_is_written_to_straight_and_a_busy_one_through_its_queue(
         await asyncio.sleep(0)
         assert len(written["idle"]) == 2 and len(written["other"]) == 2
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_a_writer_that_fails_leaves_the_event_to_the_queue_and_the_others_their_writes() -> None:
@@ -170,7 +165,7 @@ def test_a_writer_that_fails_leaves_the_event_to_the_queue_and_the_others_their_
         assert await next_item(broken) == (2, "public 2")
         assert len(taken) == 1 and fine.queue.empty() and fine.last == 2
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_publishing_from_another_thread_is_safe() -> None:
@@ -181,7 +176,7 @@ def test_publishing_from_another_thread_is_safe() -> None:
         await asyncio.to_thread(broker.publish, at(9))
         assert (await next_item(listener))[0] == 9
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_an_expired_session_is_forgotten() -> None:

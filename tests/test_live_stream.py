@@ -137,16 +137,12 @@ def test_unknown_session_stream_is_404(server: LiveServer) -> None:
 
 def test_a_stuck_listener_delays_nobody_and_reconnecting_listeners_catch_up(server: LiveServer) -> None:
     """Real sockets: 40 listeners and one that never reads; votes; then 4 drop and come back at once."""
-    import asyncio
     import os
-    from concurrent.futures import ThreadPoolExecutor
 
+    from tests.conftest import run_async
     from tests.loadclient import fanout
 
-    with ThreadPoolExecutor(1) as pool:  # a loop of its own: Playwright may hold this thread's
-        result = pool.submit(
-            asyncio.run, fanout(server.port, os.getpid(), 40, 0, 5, 1, token=INSTRUCTOR_TOKEN)
-        ).result()
+    result = run_async(fanout(server.port, os.getpid(), 40, 0, 5, 1, token=INSTRUCTOR_TOKEN))
     assert result["lost"] == 0  # every listener that reads got every version, despite the stuck one
     assert result["samples"] == 40 * 5
     assert result["reconnected"] == result["reconnecting"] == 4  # and each came back to the latest version

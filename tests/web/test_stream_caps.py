@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -20,6 +18,7 @@ from app.live import PUBLIC, Broker, TooManyStreams
 from app.settings import Settings
 from app.web import create_app
 from app.web.sessions import EventStream
+from tests.conftest import run_async
 from tests.loadclient import free_port
 from tests.room import Room
 
@@ -223,6 +222,5 @@ def test_a_stream_that_never_started_still_gives_its_place_back() -> None:
         with pytest.raises(ClientDisconnect):
             await response({"type": "http", "asgi": {"spec_version": "2.4"}}, receive, gone)
 
-    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests keep one on the main thread
-        pool.submit(asyncio.run, scenario()).result()
+    run_async(scenario())
     assert released == [True]

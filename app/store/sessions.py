@@ -505,15 +505,12 @@ class SessionStore:
             conn.execute(insert(students), rows)
 
     def notify(self, conn: Connection, view: SessionView) -> None:
-        """On PostgreSQL, tell every instance (at commit) that this session reached this version."""
-        self.notify_many(conn, [view])
-
-    def notify_many(self, conn: Connection, views: Sequence[SessionView]) -> None:
-        """``notify`` for several sessions, in one statement."""
-        if self.postgres and views:
+        """On PostgreSQL, tell every instance (at commit) that this new session is at its version (a batch's
+        changes are announced by ``_POSTGRES_WRITE`` itself)."""
+        if self.postgres:
             conn.execute(
-                text("SELECT pg_notify(:channel, payload) FROM unnest(CAST(:payloads AS text[])) AS payload"),
-                {"channel": NOTIFY_CHANNEL, "payloads": [f"{view.id} {view.version}" for view in views]},
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": NOTIFY_CHANNEL, "payload": f"{view.id} {view.version}"},
             )
 
     def purge(self, ended_before: dt.datetime, idle_before: dt.datetime) -> list[str]:

@@ -80,7 +80,7 @@ class Writer:
         another instance has committed a later version since, unless ``latest`` is False: then the copy in
         memory does, for a check the writer makes again on the state it commits to)."""
         cached = self._views.get(session_id)
-        if cached is not None and (not latest or cached.version >= self._newer.get(session_id, 0)):
+        if cached is not None and (not latest or self.holds(session_id)):
             return cached
         return self.remember(self.store.get(session_id))
 

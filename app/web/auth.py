@@ -265,6 +265,12 @@ def csrf_token(request: HTTPConnection) -> str:
     return token
 
 
+def csrf_cookie_kept(value: str | None) -> bool:
+    """Whether a visitor's CSRF cookie is one the app keeps; any other is replaced by a fresh one. The short roads
+    (fastvote, fastevents) leave a visitor without such a cookie to the full app, which gives one."""
+    return value is not None and len(value) >= 20
+
+
 class CsrfCookieMiddleware:
     """Give every visitor a CSRF cookie, so each form can carry the same value back."""
 
@@ -278,7 +284,7 @@ class CsrfCookieMiddleware:
         connection = HTTPConnection(scope)
         current = connection.cookies.get(CSRF_COOKIE)
         fresh = None
-        if not current or len(current) < 20:
+        if not csrf_cookie_kept(current):
             fresh = current = secrets.token_urlsafe(24)
         scope.setdefault("state", {})["csrf"] = current
         secure = "; Secure" if is_https(connection) else ""

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.domain.errors import Forbidden
 from app.domain.votes import Vote
 from app.sessions import SessionService
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER, INSTRUCTOR_COOKIE, csrf_judgement, seat_cookie
+from app.web.auth import CSRF_COOKIE, CSRF_HEADER, INSTRUCTOR_COOKIE, csrf_cookie_kept, csrf_judgement, seat_cookie
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 
 # Session ids are ``secrets.token_urlsafe``; anything else takes the long road (and most likely a 404).
@@ -107,8 +107,7 @@ def _plain(headers: dict[str, str], cookies: dict[str, str]) -> bool:
     return (
         headers.get("content-type", "").split(";", 1)[0].strip() == FORM
         and (length is None or (length.isdigit() and int(length) <= MAX_BODY))
-        and csrf is not None
-        and len(csrf) >= 20
+        and csrf_cookie_kept(csrf)
         and INSTRUCTOR_COOKIE not in cookies
     )
 

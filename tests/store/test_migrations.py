@@ -7,13 +7,11 @@ import hashlib
 from sqlalchemy import create_engine, insert, inspect, select, text
 
 from app.domain.votes import Vote
-from app.live import Broker
 from app.scenarios import load_file
-from app.sessions import SessionService
 from app.store.database import make_engine, normalise_url, upgrade
-from app.store.sessions import SessionStore
 from tests.conftest import BUNDLED
 from tests.store import first_release_tables as old
+from tests.store.test_sessions_store import service_over
 
 SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
 TOKEN = "a-students-seat-token-from-the-first-release"
@@ -68,7 +66,7 @@ def write_first_release_database(url: str) -> None:
 def test_a_first_release_database_is_upgraded_in_place(database_url: str) -> None:
     write_first_release_database(database_url)
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    service = service_over(engine)
     try:
         assert {"alembic_version", "rate_limits"} <= set(inspect(engine).get_table_names())
         view = service.get("oldsession1")
@@ -133,7 +131,7 @@ def test_a_database_from_before_meetings_is_upgraded_with_its_students_and_sessi
         )
     engine.dispose()
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    service = service_over(engine)
     try:
         assert {"meeting_acts"} <= set(inspect(engine).get_table_names())
         view = service.get("before1")

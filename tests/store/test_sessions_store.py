@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from app.domain.errors import Conflict, Forbidden, NotFound
 from app.domain.meeting import PRESIDENT, Act, Deed, Phase
@@ -26,11 +26,17 @@ from tests.conftest import BUNDLED, run_async
 SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
 
 
+def service_over(engine: Engine) -> SessionService:
+    """A service over ``engine`` as a fresh start of the server has it (nothing in memory); a broker with no loop
+    only remembers."""
+    return SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+
+
 @pytest.fixture
 def store(database_url: str) -> Iterator[SessionService]:
-    """The service over a fresh store (SQLite, then PostgreSQL); a broker with no loop only remembers."""
+    """The service over a fresh store (SQLite, then PostgreSQL)."""
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    service = service_over(engine)
     yield service
     service.close()
     engine.dispose()
@@ -174,7 +180,7 @@ def test_export_json_has_votes_times_outcome_and_audit(store: SessionService) ->
 def test_students_their_places_and_the_voter_survive_a_restart(database_url: str) -> None:
     """Everything seating decides is written: a restarted server knows every student, waiting, watching or blocked."""
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    service = service_over(engine)
     session = opened(service, "dec", SCENARIO)
     service.set_seat_size(session.id, 2)
     ann = service.claim(session.id, "USA", "Ann", address="10.0.0.2")
@@ -194,7 +200,7 @@ def test_students_their_places_and_the_voter_survive_a_restart(database_url: str
     engine.dispose()
 
     engine = make_engine(database_url)
-    again = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    again = service_over(engine)
     try:
         after = again.get(session.id)
         assert after.students == before.students and after.seats == before.seats
@@ -224,7 +230,7 @@ def test_a_meeting_session_replays_its_acts_after_a_restart(database_url: str) -
     """A session on a meeting file stores its acts; a restarted server replays them to the same meeting."""
     meeting_file = load_file(BUNDLED / "class-meeting-2026.yaml")
     engine = make_engine(database_url)
-    service = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    service = service_over(engine)
     session = service.create("class-meeting-2026", meeting_file)
     assert session.meeting is not None and session.meeting.phase is Phase.AGENDA
     service.control(session.id, Action.OPEN)
@@ -241,7 +247,7 @@ def test_a_meeting_session_replays_its_acts_after_a_restart(database_url: str) -
     engine.dispose()
 
     engine = make_engine(database_url)
-    again = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    again = service_over(engine)
     try:
         after = again.get(session.id)
         assert after.deeds == before.deeds and after.meeting == before.meeting
@@ -302,10 +308,10 @@ def test_a_vote_on_a_session_not_in_memory_is_read_off_the_event_loop(database_u
     event loop serves everyone else meanwhile (a made-up session id too, which a script could send by the
     thousand)."""
     engine = make_engine(database_url)
-    before = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))
+    before = service_over(engine)
     session, token = before.claim(opened(before, "dec", SCENARIO).id, "USA", "Alice")
     before.close()
-    after = SessionService(SessionStore(engine), Broker(lambda _view, _audience, _memo: ""))  # nothing in memory
+    after = service_over(engine)  # nothing in memory
     reads: list[int] = []
     read = after.store.get
 

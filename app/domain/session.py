@@ -20,6 +20,7 @@ from typing import Any
 
 from app.domain import meeting as meetings
 from app.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from app.domain.frozen import evolve
 from app.domain.meeting import Deed, Meeting
 from app.domain.rules import Outcome, headline, tally
 from app.domain.scenario import Scenario
@@ -719,11 +720,16 @@ def _with_seats(view: SessionView, change: Callable[[Seat], Seat]) -> tuple[Seat
 
 
 def _vote_cast(seat: Seat, vote: Vote, at: dt.datetime) -> Seat:
-    return replace(seat, vote=vote, voted_at=None if vote is Vote.UNDECIDED else at)
+    return evolve(seat, vote=vote, voted_at=None if vote is Vote.UNDECIDED else at)
 
 
-def _one(code: str, change: Callable[[Seat], Seat]) -> Callable[[Seat], Seat]:
-    return lambda seat: change(seat) if seat.code == code else seat
+def _with_seat(view: SessionView, code: str, change: Callable[[Seat], Seat]) -> tuple[Seat, ...]:
+    """The seats with only ``code``'s changed (the others are the same objects: the store writes only what moved)."""
+    seats = view.seats
+    for index, seat in enumerate(seats):
+        if seat.code == code:
+            return (*seats[:index], change(seat), *seats[index + 1 :])
+    return seats
 
 
 def apply(
@@ -751,10 +757,10 @@ def apply(
         _student_may_act(view, action, request, token_hash)  # who acts comes before whether anything changes
     check(view, action, role, request)
     member, vote, name = request.member, request.vote, request.name
-    after = replace(view, version=view.version + 1)
+    after = evolve(view, version=view.version + 1)
     detail: str | None = None
     if action is Action.VOTE and member is not None and vote is not None:
-        after = replace(after, seats=_with_seats(view, _one(member, lambda s: _vote_cast(s, vote, at))))
+        after = evolve(after, seats=_with_seat(view, member, lambda s: _vote_cast(s, vote, at)))
         detail = vote.value
     elif action in (Action.CLAIM, Action.OBSERVE) and token_hash is not None:
         after, detail = _joined(view, after, action, request, token_hash, at)
@@ -770,7 +776,7 @@ def apply(
         after = replace(after, students=tuple(s for s in view.students if s.key not in gone))
         after = replace(after, seats=_with_voters(after), president=None if view.president in gone else view.president)
     elif action is Action.RESERVE and member is not None:
-        after = replace(after, seats=_with_seats(view, _one(member, lambda s: replace(s, reserved_for=name))))
+        after = replace(after, seats=_with_seat(view, member, lambda s: replace(s, reserved_for=name)))
         detail = name
     elif action is Action.MEETING and request.deed is not None and view.meeting is not None:
         after = replace(after, meeting=meetings.apply(view.meeting, request.deed), deeds=(*view.deeds, request.deed))
@@ -932,8 +938,8 @@ def _approved(view: SessionView, after: SessionView, student: Student) -> Sessio
 
 def _handed(view: SessionView, after: SessionView, student: Student) -> SessionView:
     code = student.seat or ""
-    voter = _one(code, lambda s: replace(s, token_hash=student.token_hash, holder=student.name))
-    return replace(after, seats=_with_seats(view, voter))
+    voter = _with_seat(view, code, lambda s: replace(s, token_hash=student.token_hash, holder=student.name))
+    return replace(after, seats=voter)
 
 
 _STUDENT_ACTIONS: dict[Action, Callable[[SessionView, SessionView, Student], SessionView]] = {

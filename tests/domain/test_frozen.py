@@ -1,0 +1,82 @@
+"""``evolve`` gives exactly what ``dataclasses.replace`` gives, cached values included, only faster."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import cached_property
+
+import pytest
+
+from app.domain.frozen import evolve
+from app.domain.rules import tally
+from app.domain.session import Action, Request, Role, Seat, SessionView, Status, apply, new_session
+from app.domain.votes import Vote
+from app.scenarios import load_file
+from tests.conftest import BUNDLED
+
+AT = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
+
+
+def fresh() -> SessionView:
+    view = new_session("s" * 16, "ABCDEF", "dprk", SCENARIO, AT, from_positions=True)
+    return apply(view, Action.OPEN, Role.INSTRUCTOR, Request(), actor="instructor", at=AT).view
+
+
+def test_a_copy_equals_the_one_dataclasses_replace_makes_and_leaves_the_original_alone() -> None:
+    view = fresh()
+    copy = evolve(view, version=7, status=Status.CLOSED, hide_votes=True, president="abc")
+    assert copy == dataclasses.replace(view, version=7, status=Status.CLOSED, hide_votes=True, president="abc")
+    assert type(copy) is type(view)
+    assert (view.version, view.status) != (7, Status.CLOSED)
+    seat = Seat(code="USA", name="United States", permanent=True, vote=Vote.NO)
+    for field in dataclasses.fields(Seat):
+        value: object = {"vote": Vote.YES, "permanent": False, "voted_at": AT}.get(field.name, "changed")
+        assert evolve(seat, **{field.name: value}) == dataclasses.replace(seat, **{field.name: value})  # type: ignore[arg-type]
+
+
+def test_what_a_cached_property_computed_from_the_old_fields_is_computed_again() -> None:
+    view = fresh()
+    before = view.outcome
+    usa = next(i for i, seat in enumerate(view.seats) if seat.code == "USA")
+    assert view.seats[usa].vote is not Vote.YES
+    seats = list(view.seats)
+    seats[usa] = evolve(seats[usa], vote=Vote.YES)
+    after = evolve(view, seats=tuple(seats))
+    assert after.outcome == tally(after.scenario, after.votes)
+    assert after.outcome.counts != before.counts
+    assert view.outcome is before
+
+
+def test_a_name_that_is_not_a_field_is_refused_as_replace_refuses_it() -> None:
+    seat = Seat(code="USA", name="United States", permanent=True, vote=Vote.NO)
+    with pytest.raises(TypeError, match="'colour'"):
+        evolve(seat, colour="blue")
+    with pytest.raises(TypeError):
+        dataclasses.replace(seat, colour="blue")  # type: ignore[call-arg]
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    low: int
+    high: int
+    width: int = dataclasses.field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError("low above high")
+        object.__setattr__(self, "width", self.high - self.low)
+
+    @cached_property
+    def middle(self) -> float:
+        return (self.low + self.high) / 2
+
+
+def test_a_class_whose_init_does_more_than_store_its_arguments_goes_through_its_init() -> None:
+    span = Checked(1, 3)
+    assert span.middle == 2
+    wider = evolve(span, high=9)
+    assert (wider.width, wider.middle) == (8, 5)
+    with pytest.raises(ValueError, match="low above high"):
+        evolve(span, low=5)

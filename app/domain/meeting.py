@@ -45,6 +45,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.errors import Conflict, Forbidden, InvalidRequest
+from app.domain.frozen import evolve
 from app.domain.rules import Outcome, decide
 from app.domain.scenario import CHARTER_THRESHOLD, Draft, DraftMatter, Invitation, Member, Record, Scenario, Text
 from app.domain.text import ENGLISH, N_, Translator
@@ -439,7 +440,7 @@ def apply(meeting: Meeting, deed: Deed) -> Meeting:
     if point is not None and point.ruling is not None and not meeting.challengers and deed.by == PRESIDENT:
         meeting = replace(meeting, point=None)  # an unchallenged ruling stands once the President moves on
     after = _HANDLERS[deed.act](meeting, deed)
-    return replace(after, acts=meeting.acts + 1)
+    return evolve(after, acts=meeting.acts + 1)
 
 
 def _plain_text(text: str) -> None:
@@ -715,7 +716,7 @@ def _vote(meeting: Meeting, deed: Deed) -> Meeting:
     if deed.vote is None or deed.vote is Vote.UNDECIDED:
         raise InvalidRequest("vote", N_("a member votes yes, no or abstains"))
     votes = dict(meeting.question.votes) | {deed.by: deed.vote}
-    return replace(meeting, question=replace(meeting.question, votes=votes))
+    return evolve(meeting, question=evolve(meeting.question, votes=votes))
 
 
 def _close_vote(meeting: Meeting, deed: Deed) -> Meeting:

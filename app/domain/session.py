@@ -779,7 +779,7 @@ def apply(
         after = replace(after, seats=_with_seat(view, member, lambda s: replace(s, reserved_for=name)))
         detail = name
     elif action is Action.MEETING and request.deed is not None and view.meeting is not None:
-        after = replace(after, meeting=meetings.apply(view.meeting, request.deed), deeds=(*view.deeds, request.deed))
+        after = evolve(after, meeting=meetings.apply(view.meeting, request.deed), deeds=(*view.deeds, request.deed))
         member = request.deed.by if request.deed.by != meetings.PRESIDENT else None
         detail = _deed_words(request.deed)
     else:

@@ -150,6 +150,12 @@ READING = """\
   same run: a bare ASGI callable (the least a Python server does for a request) and one trivial route
   of a FastAPI app (what the framework costs before any work). The target's ratio is to the bare
   ASGI callable; a durable vote costs about twice the trivial FastAPI route.
+- *votes answered but not stored* is the same server with the writer's work left out
+  (`bench/unstored.py`): each vote is read, checked (cookie, CSRF, seat) and handed to the writer
+  thread, which answers it at once without applying or storing it. It is the most a durable vote
+  could reach in this design with a store that cost nothing, and it stays under 0.4 of the bare ASGI
+  callable: the HTTP road, the checks and the hand-off between threads under one interpreter lock
+  cost more than that on their own, so the target's ratio is out of reach of any store here.
 - Two PostgreSQL instances are measured twice: with each room's votes through one instance, as a
   proxy that routes by session sends them (`docs/deploy.md`), and with every room's votes spread over
   both, as a proxy that cannot. Spread, each batch waits for the other instance's row locks and reads

@@ -38,12 +38,14 @@ def start_server(
     output: int = subprocess.DEVNULL,
     database_url: str | None = None,
     load: bool = False,
+    module: str = "app.cli",
 ) -> subprocess.Popen[bytes]:
     """`unsc-sim serve` in its own process, so the load generator does not share its interpreter.
 
     With ``load``, one client address stands in for a whole conference: the per-address limits on
-    joins and live streams, and the per-session cap on streams, are lifted for the run."""
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--data", str(data), "--token", token]
+    joins and live streams, and the per-session cap on streams, are lifted for the run. ``module`` is
+    the one run with ``-m`` (a benchmark's variant of the server takes the same arguments)."""
+    command = [sys.executable, "-m", module, "serve", "--port", str(port), "--data", str(data), "--token", token]
     if scenarios is not None:
         command += ["--scenarios", str(scenarios)]
     env = dict(os.environ)

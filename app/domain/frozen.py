@@ -5,8 +5,9 @@ whose frozen ``object.__setattr__`` per field made it the dearest part of applyi
 half of it, measured): every vote copies its session and one of its seats, a conference's rooms
 some thousands of times a second. ``evolve`` copies the instance's fields in one dictionary update and
 drops what its ``cached_property`` attributes had computed from the old values. It is for plain frozen
-dataclasses, whose ``__init__`` only stores its arguments: a class with ``__post_init__``, fields
-that ``__init__`` does not take, or ``__slots__`` gets ``dataclasses.replace`` itself. A name that is
+dataclasses, whose ``__init__`` only stores its arguments: a class with ``__post_init__``, its own
+``__init__``, fields that ``__init__`` does not take, pseudo-fields (``InitVar``, ``ClassVar``) or
+``__slots__`` gets ``dataclasses.replace`` itself. A name that is
 not a field is refused, as ``dataclasses.replace`` refuses it.
 """
 
@@ -35,10 +36,11 @@ def _shape(cls: type) -> _Shape:
         if isinstance(attribute, functools.cached_property)
     )
     plain = (
-        hasattr(cls, "__dict__")
+        cls.__dataclass_params__.init  # type: ignore[attr-defined]  # an __init__ the dataclass wrote itself
         and not hasattr(cls, "__slots__")
         and not hasattr(cls, "__post_init__")
         and all(field.init for field in fields)
+        and len(fields) == len(cls.__dataclass_fields__)  # type: ignore[attr-defined]  # no InitVar nor ClassVar
     )
     return _Shape(frozenset(field.name for field in fields), cached, plain)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from functools import cached_property
+from typing import ClassVar
 
 import pytest
 
@@ -80,3 +81,23 @@ def test_a_class_whose_init_does_more_than_store_its_arguments_goes_through_its_
     assert (wider.width, wider.middle) == (8, 5)
     with pytest.raises(ValueError, match="low above high"):
         evolve(span, low=5)
+
+
+@dataclasses.dataclass(frozen=True, init=False)
+class Normalised:
+    code: str
+
+    def __init__(self, code: str) -> None:
+        object.__setattr__(self, "code", code.upper())
+
+
+@dataclasses.dataclass(frozen=True)
+class Scaled:
+    value: int
+    factor: dataclasses.InitVar[int] = 1
+    unit: ClassVar[str] = "votes"
+
+
+def test_a_class_with_its_own_init_or_pseudo_fields_gets_what_replace_gives() -> None:
+    assert evolve(Normalised("usa"), code="fra").code == "FRA"
+    assert evolve(Scaled(3), value=4) == dataclasses.replace(Scaled(3), value=4)

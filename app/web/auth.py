@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal, TypedDict, TypeGuard
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -265,7 +265,12 @@ def csrf_token(request: HTTPConnection) -> str:
     return token
 
 
-def csrf_cookie_kept(value: str | None) -> bool:
+def note_csrf(scope: Scope, token: str) -> None:
+    """Note the visitor's CSRF token for this request, where ``csrf_token`` reads it (forms, error pages)."""
+    scope.setdefault("state", {})["csrf"] = token
+
+
+def csrf_cookie_kept(value: str | None) -> TypeGuard[str]:
     """Whether a visitor's CSRF cookie is one the app keeps; any other is replaced by a fresh one. The short roads
     (fastvote, fastevents) leave a visitor without such a cookie to the full app, which gives one."""
     return value is not None and len(value) >= 20
@@ -286,7 +291,7 @@ class CsrfCookieMiddleware:
         fresh = None
         if not csrf_cookie_kept(current):
             fresh = current = secrets.token_urlsafe(24)
-        scope.setdefault("state", {})["csrf"] = current
+        note_csrf(scope, current)
         secure = "; Secure" if is_https(connection) else ""
 
         async def send_with_cookie(message: Message) -> None:

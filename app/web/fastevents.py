@@ -23,13 +23,12 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.sessions import SessionService
-from app.web.auth import CSRF_COOKIE, InstructorNoStoreMiddleware, csrf_cookie_kept
-from app.web.fastvote import handled
+from app.web.auth import CSRF_COOKIE, InstructorNoStoreMiddleware, csrf_cookie_kept, note_csrf
+from app.web.fastvote import SESSION_ID, handled
 from app.web.security import SecurityHeadersMiddleware
 from app.web.sessions import events
 
-# Session ids are ``secrets.token_urlsafe``; anything else takes the long road (and most likely a 404).
-EVENTS_PATH = re.compile(r"/s/([A-Za-z0-9_-]{1,64})/events")
+EVENTS_PATH = re.compile(rf"/s/({SESSION_ID})/events")  # any other id takes the long road (most likely a 404)
 
 
 class FastEvents:
@@ -55,7 +54,7 @@ class FastEvents:
         ):
             await self.app(scope, receive, send)
             return
-        scope.setdefault("state", {})["csrf"] = csrf  # what the CSRF middleware would have noted
+        note_csrf(scope, csrf)  # as the CSRF middleware would
         response: Response
         try:
             response = await events(match.group(1), request, state.service, state.broker, state.settings)

@@ -27,11 +27,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.domain.errors import Forbidden
 from app.domain.votes import Vote
 from app.sessions import SessionService
-from app.web.auth import CSRF_COOKIE, CSRF_HEADER, INSTRUCTOR_COOKIE, csrf_cookie_kept, csrf_judgement, seat_cookie
+from app.web.auth import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    INSTRUCTOR_COOKIE,
+    csrf_cookie_kept,
+    csrf_judgement,
+    note_csrf,
+    seat_cookie,
+)
 from app.web.security import SECURITY_HEADERS, SecurityHeadersMiddleware
 
 # Session ids are ``secrets.token_urlsafe``; anything else takes the long road (and most likely a 404).
-VOTE_PATH = re.compile(r"/s/([A-Za-z0-9_-]{1,64})/vote")
+SESSION_ID = r"[A-Za-z0-9_-]{1,64}"
+VOTE_PATH = re.compile(rf"/s/({SESSION_ID})/vote")
 # A form whose names and values need no decoding at all, so that no two parsers can read it differently.
 PLAIN_FORM = re.compile(r"[a-z]+=[A-Za-z0-9_.~-]*(?:&[a-z]+=[A-Za-z0-9_.~-]*)*")
 FORM = "application/x-www-form-urlencoded"
@@ -65,8 +74,7 @@ class FastVote:
             await self.app(scope, _replay(messages, receive), send)
             return
         session_id = match.group(1)
-        # What the CSRF middleware would have noted for the pages (an error page prints it).
-        scope.setdefault("state", {})["csrf"] = cookies[CSRF_COOKIE]
+        note_csrf(scope, cookies[CSRF_COOKIE])  # as the CSRF middleware would (an error page prints it)
         service: SessionService = scope["app"].state.service
         response: Response
         try:

@@ -938,8 +938,8 @@ def _approved(view: SessionView, after: SessionView, student: Student) -> Sessio
 
 def _handed(view: SessionView, after: SessionView, student: Student) -> SessionView:
     code = student.seat or ""
-    voter = _with_seat(view, code, lambda s: replace(s, token_hash=student.token_hash, holder=student.name))
-    return replace(after, seats=voter)
+    seats = _with_seat(view, code, lambda s: replace(s, token_hash=student.token_hash, holder=student.name))
+    return replace(after, seats=seats)
 
 
 _STUDENT_ACTIONS: dict[Action, Callable[[SessionView, SessionView, Student], SessionView]] = {

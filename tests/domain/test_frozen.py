@@ -11,22 +11,15 @@ import pytest
 
 from app.domain.frozen import evolve
 from app.domain.rules import tally
-from app.domain.session import Action, Request, Role, Seat, SessionView, Status, apply, new_session
+from app.domain.session import Seat, Status
 from app.domain.votes import Vote
-from app.scenarios import load_file
-from tests.conftest import BUNDLED
+from tests.domain.test_session import view as open_view  # the 2019 meeting, voting open, at its positions
 
 AT = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
-SCENARIO = load_file(BUNDLED / "dprk-2019-meeting-not-held.yaml")
-
-
-def fresh() -> SessionView:
-    view = new_session("s" * 16, "ABCDEF", "dprk", SCENARIO, AT, from_positions=True)
-    return apply(view, Action.OPEN, Role.INSTRUCTOR, Request(), actor="instructor", at=AT).view
 
 
 def test_a_copy_equals_the_one_dataclasses_replace_makes_and_leaves_the_original_alone() -> None:
-    view = fresh()
+    view = open_view()
     copy = evolve(view, version=7, status=Status.CLOSED, hide_votes=True, president="abc")
     assert copy == dataclasses.replace(view, version=7, status=Status.CLOSED, hide_votes=True, president="abc")
     assert type(copy) is type(view)
@@ -38,7 +31,7 @@ def test_a_copy_equals_the_one_dataclasses_replace_makes_and_leaves_the_original
 
 
 def test_what_a_cached_property_computed_from_the_old_fields_is_computed_again() -> None:
-    view = fresh()
+    view = open_view()
     before = view.outcome
     usa = next(i for i, seat in enumerate(view.seats) if seat.code == "USA")
     assert view.seats[usa].vote is not Vote.YES
